@@ -1,4 +1,4 @@
-"""Foundation checks: dependency lists agree, notebooks are clean and thin, lint passes, CLI runs."""
+"""Foundation checks: dependency lists agree, notebooks are clean and thin, lint, CLI."""
 
 from __future__ import annotations
 
