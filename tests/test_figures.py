@@ -9,7 +9,7 @@ from analysis import figures
 
 
 def test_palette_is_okabe_ito():
-    # Okabe & Ito (2008) colour-blind-safe set: 8 colours incl. black; grey tones added for "no data".
+    # Okabe & Ito (2008) colour-blind-safe set; grey tones are added for "no data".
     for code in ("#0072B2", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#D55E00", "#CC79A7"):
         assert code in figures.PALETTE.values()
 
