@@ -9,6 +9,8 @@ one module owns both directions.
 from __future__ import annotations
 
 import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # Scale words, largest first. Indonesian budgets use juta/miliar/triliun; "ribu" is left out of
 # formatting because officials write thousands of rupiah in full ("Rp16.800").
@@ -122,3 +124,181 @@ def format_percent(share: float, lang: str = "id", decimals: int = 1) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "–"
     return format_number(share * 100, lang, decimals) + "%"
+
+
+# --- Parsing -------------------------------------------------------------------------------------
+#
+# Rule for separators (documented in parse_number): Indonesian usage first. "." groups thousands
+# and "," marks decimals, so "1.500" is one thousand five hundred and "7,84" is seven point
+# eighty-four. English input is recognised only where it cannot be Indonesian.
+
+# Scale words as written in budgets and news, mapped to powers of ten (exact, no float error).
+_PARSE_SCALES = {
+    "ribu": 3,
+    "rb": 3,
+    "juta": 6,
+    "jt": 6,
+    "miliar": 9,
+    "milyar": 9,
+    "triliun": 12,
+    "thousand": 3,
+    "million": 6,
+    "billion": 9,
+    "trillion": 12,
+}
+_CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
+_PERCENT = re.compile(r"\s*(?:%|persen|percent)$", re.IGNORECASE)
+_CORE = re.compile(r"^\d[\d.,]*$")
+
+
+def _split_groups(core: str, sep: str, text: str) -> str:
+    """Remove thousands separators after checking the groups have three digits."""
+    head, *groups = core.split(sep)
+    if not head or len(head) > 3 or any(len(g) != 3 for g in groups):
+        raise ValueError(f"not a number: {text!r} (misplaced {sep!r} thousands separator)")
+    return head + "".join(groups)
+
+
+def _plain_digits(core: str, text: str) -> str:
+    """Turn a digit string with separators into a plain decimal string ("1.234,5" → "1234.5")."""
+    dots, commas = core.count("."), core.count(",")
+    if dots and commas:
+        point = "," if core.rfind(",") > core.rfind(".") else "."
+        thousands = "." if point == "," else ","
+        whole, _, frac = core.rpartition(point)
+        if point in whole or not frac:
+            raise ValueError(f"not a number: {text!r}")
+        return _split_groups(whole, thousands, text) + "." + frac
+    if commas:
+        if commas > 1:
+            return _split_groups(core, ",", text)
+        whole, _, frac = core.partition(",")
+        if not frac:
+            raise ValueError(f"not a number: {text!r}")
+        return whole + "." + frac
+    if dots:
+        whole, _, frac = core.partition(".")
+        if dots > 1 or (len(frac) == 3 and whole != "0"):
+            return _split_groups(core, ".", text)
+        if not frac:
+            raise ValueError(f"not a number: {text!r}")
+        return whole + "." + frac
+    return core
+
+
+def _parse_decimal(text: object) -> Decimal:
+    """Parse a number as officials write it into an exact Decimal; see ``parse_number``."""
+    if isinstance(text, bool):
+        raise ValueError(f"not a number: {text!r}")
+    if isinstance(text, int | float | Decimal):
+        value = Decimal(str(text))
+        if not value.is_finite():
+            raise ValueError(f"not a number: {text!r}")
+        return value
+    raw = str(text)
+    work = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2212", "-").strip()
+    if not work:
+        raise ValueError("empty value")
+    sign = 1
+    if work.startswith("-"):
+        sign, work = -1, work[1:].strip()
+    work = _CURRENCY.sub("", work)
+    if work.startswith("-"):  # "Rp -5.000"
+        sign, work = -sign, work[1:].strip()
+    if work.endswith((",-", ".-")):  # "Rp5.000,-" closes an amount in letters and receipts
+        work = work[:-2].strip()
+    power = 0
+    number, _, word = work.partition(" ")
+    word = word.strip().lower().rstrip(".")
+    if word:
+        if word not in _PARSE_SCALES:
+            raise ValueError(f"not a number: {raw!r}")
+        power = _PARSE_SCALES[word]
+    else:
+        # "588juta", "1,5M" without a space: split trailing letters off the digits.
+        match = re.match(r"^([\d.,]+)([a-z]+)\.?$", number, re.IGNORECASE)
+        if match:
+            number, word = match.group(1), match.group(2).lower()
+            if word not in _PARSE_SCALES:
+                raise ValueError(f"not a number: {raw!r}")
+            power = _PARSE_SCALES[word]
+    if not _CORE.match(number):
+        raise ValueError(f"not a number: {raw!r}")
+    try:
+        value = Decimal(_plain_digits(number, raw))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {raw!r}") from exc
+    return sign * value.scaleb(power)
+
+
+def parse_number(text: object) -> float:
+    """Read a number written the Indonesian way (or unambiguously the English way).
+
+    Parameters
+    ----------
+    text : str or number
+        e.g. ``"4.979"``, ``"7,84"``, ``"1,5 juta"``, ``"2.138.817"``. Numbers pass through.
+
+    Returns
+    -------
+    float
+        The value.
+
+    Raises
+    ------
+    ValueError
+        For text that is not a number (``"dua ribu"``), an empty string or a percentage.
+
+    Notes
+    -----
+    Separator rule, Indonesian first:
+
+    - ``.`` and ``,`` both present: the right-most one is the decimal mark (``"1.234,5"`` and
+      ``"1,234.5"`` are both 1234.5).
+    - only ``,``: once is a decimal comma (``"7,84"`` → 7.84); several are English thousands.
+    - only ``.``: several are thousands; once followed by exactly three digits is thousands too
+      (``"1.500"`` → 1500, ``"4.979"`` → 4979), unless the whole part is 0 (``"0.125"``);
+      otherwise it is a decimal point (``"7.84"``).
+    - a scale word multiplies: ribu/rb 10³, juta/jt 10⁶, miliar/milyar 10⁹, triliun 10¹²
+      (and thousand, million, billion, trillion). "Rp", "IDR" and a closing ",-" are ignored.
+    """
+    if isinstance(text, str) and _PERCENT.search(text.strip()):
+        raise ValueError(f"{text!r} is a percentage, not a plain number")
+    return float(_parse_decimal(text))
+
+
+def parse_rupiah(text: object) -> int:
+    """Read an amount of rupiah ("Rp 588 juta", "1,5 miliar", "Rp463.060.584").
+
+    Parameters
+    ----------
+    text : str or number
+        The amount, with or without "Rp" and a scale word; separators as in ``parse_number``.
+
+    Returns
+    -------
+    int
+        Whole rupiah, rounded half up.
+    """
+    if isinstance(text, str) and _PERCENT.search(text.strip()):
+        raise ValueError(f"{text!r} is a percentage, not an amount of rupiah")
+    return int(_parse_decimal(text).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def parse_percent(text: object) -> float:
+    """Read a percentage ("12,5%", "41,39 persen") as a share 0–1.
+
+    Parameters
+    ----------
+    text : str or number
+        Percentage points with or without the "%" sign: ``"12,5"`` and ``12.5`` both mean
+        12.5% (a share already between 0 and 1 must not be passed here).
+
+    Returns
+    -------
+    float
+        The share, e.g. ``parse_percent("12,5%")`` → 0.125.
+    """
+    if isinstance(text, str):
+        text = _PERCENT.sub("", text.strip())
+    return float(_parse_decimal(text) / 100)
