@@ -1,0 +1,169 @@
+"""Coverage metrics on hand-written fixture tables, and the headline checks on the shipped data.
+
+Fixture province 99 (tests/fixtures/coverage/), as of 2024-12-31, 100 workers per desa,
+JKK+JKM Rp16.800 per month (= 1% × Rp1.000.000 + Rp6.800), so Rp201.600 per worker per year:
+
+- 99.01 Alpha (10 desa): pekerja_rentan 500 (F02; F01 older, F06 planned, F07 after as_of)
+  + perangkat_desa_bpd 120 (F03 combined; F04/F05 same date are part of it) = 620.
+- 99.02 Beta (5 desa): perangkat_desa 40 + bpd 10 (newer than the combined F08) = 50,
+  thl 50, palm 100 (UNCONFIRMED), other = fishers 30 + kader 20 = 50; total 250.
+- 99.03 Gamma (8 desa): no coverage facts → "no data".
+- 99.04 Epsilon (2 desa): two CONFLICT facts 250 and 300 for the same thing → 250.
+- 99.71 Delta (kota, 0 desa, 20 kelurahan): 400 (ESTIMATE); village basis does not apply.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import coverage
+
+FIXTURES = Path(__file__).parent / "fixtures" / "coverage"
+AS_OF = "2024-12-31"
+MONTHLY = 16_800  # 1% × 1.000.000 + 6.800
+ANNUAL = 201_600  # 16.800 × 12
+
+
+def _read(name: str) -> pd.DataFrame:
+    codes = {"regency_code": str, "area_code": str, "province_code": str, "period": str,
+             "year": str, "flag": str}
+    return pd.read_csv(FIXTURES / f"{name}.csv", dtype=codes, keep_default_na=True)
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return {
+        name: _read(name)
+        for name in ("regencies", "coverage_facts", "declared_targets", "population_poverty",
+                     "labour_force")
+    }
+
+
+@pytest.fixture(scope="module")
+def informal(tables) -> pd.DataFrame:
+    inputs = coverage.province_informal_inputs(
+        tables["labour_force"], tables["population_poverty"], "99", AS_OF
+    )
+    return coverage.informal_estimates(
+        tables["regencies"], tables["population_poverty"], tables["labour_force"], inputs, AS_OF
+    )
+
+
+def _table(tables, informal, basis="village", as_of=AS_OF) -> pd.DataFrame:
+    return coverage.build_coverage_table(
+        tables["regencies"], tables["coverage_facts"], tables["declared_targets"], informal,
+        workers_per_desa=100, monthly_contribution_rp=MONTHLY, as_of=as_of, target_basis=basis,
+    ).set_index("regency_code")
+
+
+def test_segments_combine_without_double_counting(tables):
+    cov = coverage.covered_by_segment(tables["coverage_facts"], AS_OF).set_index("area_code")
+    alpha = cov.loc["99.01"]
+    assert alpha["covered_pekerja_rentan"] == 500
+    assert alpha["covered_perangkat_desa_bpd"] == 120  # combined F03, not 120 + 100 + 20
+    assert alpha["covered_total"] == 620
+    assert math.isnan(alpha["covered_thl_non_asn"])  # unknown, not zero
+    beta = cov.loc["99.02"]
+    assert beta["covered_perangkat_desa_bpd"] == 50  # 40 + 10, newer than combined 45
+    assert beta["covered_other"] == 50  # fishers 30 + kader 20
+    assert beta["covered_total"] == 250  # 50 + 50 + 100 + 50
+    assert cov.loc["99.04", "covered_total"] == 250  # CONFLICT 250 vs 300 → smaller
+    assert cov.loc["99.71", "covered_total"] == 400  # all_workers 9000 not counted
+    assert "99.03" not in cov.index
+
+
+def test_as_of_cut_off(tables):
+    cov = coverage.covered_by_segment(tables["coverage_facts"], "2023-06-30").set_index(
+        "area_code"
+    )
+    assert cov.loc["99.01", "covered_total"] == 300  # only F01 by then
+    later = coverage.covered_by_segment(tables["coverage_facts"], "2025-12-31")
+    assert later.set_index("area_code").loc["99.01", "covered_pekerja_rentan"] == 900  # F07
+
+
+def test_village_target_and_kota_without_desa(tables, informal):
+    table = _table(tables, informal)
+    assert table.loc["99.01", "target_village"] == 1000  # 100 × 10 desa
+    assert table.loc["99.01", "rate_village"] == pytest.approx(0.62)  # 620 / 1000
+    assert table.loc["99.01", "gap_workers_village"] == 380  # 1000 − 620
+    assert table.loc["99.01", "gap_rp_year_village"] == 76_608_000  # 380 × 201.600
+    delta = table.loc["99.71"]
+    assert math.isnan(delta["target_village"]) and delta["target_village_reason"] == "A02"
+    assert math.isnan(delta["rate_village"]) and math.isnan(delta["gap_workers_village"])
+    assert delta["status"] == coverage.OK
+    assert table.loc["99.04", "gap_workers_village"] == 0  # 250 covered > 200 target
+
+
+def test_regency_without_data_is_no_data_never_zero(tables, informal):
+    gamma = _table(tables, informal).loc["99.03"]
+    assert gamma["status"] == coverage.NO_DATA
+    assert gamma["target_village"] == 800  # the target is known
+    for column in ("covered_total", "rate_village", "gap_workers", "gap_rp_year"):
+        assert math.isnan(gamma[column]), column
+    assert pd.isna(gamma["newest_input_date"])
+
+
+def test_informal_bps_first_then_a01_estimate(tables, informal):
+    inf = informal.set_index("regency_code")
+    # Beta has a regency BPS figure.
+    assert inf.loc["99.02", "informal_method"] == "BPS"
+    assert inf.loc["99.02", "target_informal"] == 2000
+    # Alpha: A01 = 50.000 (newest population, 2024) × (400.000 / 1.000.000) × 60% = 12.000
+    assert inf.loc["99.01", "informal_method"] == "A01"
+    assert inf.loc["99.01", "target_informal"] == pytest.approx(12_000)
+    assert "ESTIMATE" in inf.loc["99.01", "informal_flags"]
+    # Delta: 100.000 × 0,4 × 0,6 = 24.000; Epsilon has no population → NaN
+    assert inf.loc["99.71", "target_informal"] == pytest.approx(24_000)
+    assert math.isnan(inf.loc["99.04", "target_informal"])
+    table = _table(tables, informal, basis="informal")
+    assert table.loc["99.02", "rate"] == pytest.approx(0.125)  # 250 / 2.000
+    assert table.loc["99.71", "rate"] == pytest.approx(400 / 24_000)
+    assert bool(table.loc["99.01", "has_estimate"])  # A01 target is an estimate
+    assert not bool(table.loc["99.02", "has_estimate"])
+
+
+def test_declared_target_newest(tables, informal):
+    table = _table(tables, informal, basis="declared")
+    assert table.loc["99.01", "target_declared"] == 1500  # 2024 target replaces 2022 one
+    assert table.loc["99.01", "rate"] == pytest.approx(620 / 1500)
+    assert table.loc["99.01", "gap_rp_year"] == 880 * ANNUAL  # (1500 − 620) × 201.600
+    assert math.isnan(table.loc["99.02", "target_declared"])
+    assert table.loc["99.01", "newest_input_date"] == pd.Timestamp("2024-06-01")
+
+
+def test_rank_nan_last_ties_min(tables, informal):
+    table = _table(tables, informal)
+    # village rates: Epsilon 1,25; Alpha 0,62; Beta 0,5; Gamma and Delta NaN → 4 and 4
+    assert table["rank"].to_dict() == {"99.01": 2, "99.02": 3, "99.03": 4, "99.04": 1,
+                                       "99.71": 4}
+    ranks = coverage.rank_within(pd.Series([0.5, 0.5, np.nan, 0.7]))
+    assert ranks.tolist() == [2, 2, 4, 1]
+
+
+def test_change_since_previous_observation(tables, informal):
+    table = _table(tables, informal)
+    # Alpha: 620 on 2024-06-01, 300 on 2023-01-01 → +320
+    assert table.loc["99.01", "previous_date"] == pd.Timestamp("2023-01-01")
+    assert table.loc["99.01", "change_since_previous"] == 320
+    # Beta: 250 on 2024-03-01; on 2024-02-01 officials 50 + fishers 30 + kader 20 = 100 → +150
+    assert table.loc["99.02", "previous_covered_total"] == 100
+    assert table.loc["99.02", "change_since_previous"] == 150
+    assert math.isnan(table.loc["99.04", "change_since_previous"])  # one observation only
+
+
+def test_flags_unconfirmed_and_estimate(tables, informal):
+    table = _table(tables, informal)
+    assert bool(table.loc["99.02", "has_unconfirmed"])  # palm workers UNCONFIRMED
+    assert not bool(table.loc["99.01", "has_unconfirmed"])
+    assert bool(table.loc["99.71", "has_estimate"])  # "sekitar 400"
+    assert table.loc["99.02", "newest_input_date"] == pd.Timestamp("2024-03-01")
+
+
+def test_unknown_basis_rejected(tables, informal):
+    with pytest.raises(ValueError, match="target_basis"):
+        _table(tables, informal, basis="population")
