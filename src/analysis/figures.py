@@ -8,12 +8,20 @@ to save a PNG. Plotting functions return a matplotlib ``Figure`` and take ``lang
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import blended_transform_factory
 
 from analysis import i18n, numbers
 
@@ -38,6 +46,9 @@ CYCLE: list[str] = [
 ]
 
 DPI = 200
+
+# A kab/kota code as written in boundary files: "12.14" or "1214".
+CODE = re.compile(r"\d{2}\.?\d{2}")
 
 
 def apply_style() -> None:
@@ -168,3 +179,540 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=DPI, bbox_inches="tight", format="png")
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Coverage charts (input: the table of analysis.coverage.coverage_table)
+# --------------------------------------------------------------------------------------------
+
+# Colours of the coverage segments, in the order of analysis.coverage.SEGMENTS.
+SEGMENT_COLOURS: dict[str, str] = {
+    "pekerja_rentan": PALETTE["blue"],
+    "perangkat_desa_bpd": PALETTE["orange"],
+    "thl_non_asn": PALETTE["green"],
+    "palm_workers": PALETTE["vermillion"],
+    "other": PALETTE["purple"],
+}
+# Marker of each target basis on the coverage chart.
+TARGET_STYLE: dict[str, dict[str, object]] = {
+    "village": {"marker": "|", "color": PALETTE["black"], "markersize": 11, "mew": 2.0},
+    "informal": {"marker": "|", "color": PALETTE["purple"], "markersize": 11, "mew": 2.0},
+    "declared": {"marker": "D", "color": PALETTE["vermillion"], "markersize": 5, "mew": 0.8},
+}
+NO_DATA_STYLE: dict[str, object] = {
+    "facecolor": PALETTE["light_grey"],
+    "edgecolor": PALETTE["grey"],
+    "hatch": "////",
+    "linewidth": 0.5,
+}
+# Data exist but the basis gives no target (a kota without desa on the village basis).
+NO_TARGET_STYLE: dict[str, object] = {
+    "facecolor": "#F2F2F2",
+    "edgecolor": PALETTE["grey"],
+    "linewidth": 0.5,
+}
+
+
+def _names(table: pd.DataFrame) -> pd.Series:
+    """Short names for axis labels (``short_name``, else ``name``), "Kota " kept for cities."""
+    short = table["short_name"] if "short_name" in table else table["name"]
+    kota = table.get("type", pd.Series("", index=table.index)).eq("kota")
+    return short.where(~kota, "Kota " + short.astype(str))
+
+
+def _top_legend(ax) -> None:
+    """Legend in one band between title and plot, where it cannot hide a bar."""
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, borderaxespad=0.2,
+              handlelength=1.2, columnspacing=1.2)
+
+
+def _no_data_count(table: pd.DataFrame) -> int:
+    return int((table["status"] == "no data").sum())
+
+
+def _footnote(fig: Figure, text: str) -> None:
+    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7, color=PALETTE["black"],
+             wrap=True)
+
+
+def coverage_by_regency(
+    table: pd.DataFrame,
+    bases: tuple[str, ...] = ("village", "declared"),
+    lang: str = "id",
+    title: str | None = None,
+) -> Figure:
+    """League-table chart: workers covered per kab/kota, with each target basis as a marker.
+
+    Bars are ordered by ``rank`` (best first); kab/kota without coverage data are listed last
+    with a grey hatched stub and the words "no data". The rate against the table's own basis
+    (``target_basis``) is written at the end of each bar.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``coverage.coverage_table`` (needs ``covered_total``, ``target_<basis>``, ``rate``,
+        ``rank``, ``status``, ``short_name``/``name``).
+    bases : tuple of str
+        Target bases drawn as markers: ``village``, ``informal``, ``declared``.
+    lang : {"id", "en"}
+        Report language.
+    title : str, optional
+        Defaults to the translated chart title.
+
+    Returns
+    -------
+    Figure
+    """
+    i18n.check_lang(lang)
+    # Among the unranked, regencies with data (no target on this basis) come before "no data".
+    rows = (
+        table.assign(_missing=table["status"] == "no data")
+        .sort_values(["rank", "_missing", "covered_total"], ascending=[True, True, False],
+                     kind="stable")
+        .reset_index(drop=True)
+    )
+    n = len(rows)
+    fig, ax = plt.subplots(figsize=(8.0, 1.2 + 0.26 * n))
+    y = np.arange(n)[::-1]
+    covered = rows["covered_total"].astype(float)
+    has_data = rows["status"] != "no data"
+    ax.barh(y[has_data], covered[has_data], height=0.65, color=PALETTE["sky"],
+            label=label("workers_covered", lang))
+    targets = [rows[f"target_{b}"].astype(float) for b in bases]
+    top = np.nanmax([covered.max(), *(t.max() for t in targets), 1.0])
+    stub = top * 0.04
+    ax.barh(y[~has_data], stub, height=0.65, **NO_DATA_STYLE)
+    for basis, values in zip(bases, targets, strict=True):
+        ok = values.notna()
+        ax.plot(values[ok], y[ok], linestyle="none", label=label(f"target_{basis}", lang),
+                **TARGET_STYLE[basis])
+    # The rate sits in its own column right of the plot, so it never collides with a marker.
+    basis = str(rows["target_basis"].iloc[0]) if "target_basis" in rows and n else bases[0]
+    column = blended_transform_factory(ax.transAxes, ax.transData)
+    ax.text(1.01, n - 0.45, label("rate_column", lang), transform=column, fontsize=7,
+            fontweight="bold", va="bottom")
+    for yy, rate, ok in zip(y, rows["rate"].astype(float), has_data, strict=True):
+        if not ok:
+            text, colour = i18n.t("common.no_data", lang), PALETTE["grey"]
+        else:
+            text, colour = numbers.format_percent(rate, lang), PALETTE["black"]
+        ax.text(1.01, yy, text, transform=column, va="center", fontsize=7, color=colour)
+    ax.set_yticks(y, _names(rows))
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlim(0, top * 1.12)
+    ax.xaxis.set_major_formatter(number_formatter(lang))
+    ax.set_xlabel(label("workers_axis", lang))
+    ax.set_title(title or label("coverage_title", lang), loc="left", pad=22)
+    _top_legend(ax)
+    _footnote(fig, label("coverage_note", lang, basis=label(f"basis_{basis}", lang)))
+    fig.tight_layout(rect=(0, 0.025, 1, 1))
+    return fig
+
+
+def segment_breakdown(table: pd.DataFrame, lang: str = "id", title: str | None = None) -> Figure:
+    """Stacked bars: workers covered per segment, for the kab/kota with coverage data.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``coverage.coverage_table`` (needs ``covered_<segment>`` columns).
+    lang : {"id", "en"}
+        Report language.
+    title : str, optional
+        Defaults to the translated chart title.
+
+    Returns
+    -------
+    Figure
+    """
+    i18n.check_lang(lang)
+    rows = table[table["status"] != "no data"].sort_values(
+        "covered_total", ascending=True, kind="stable"
+    )
+    n = max(len(rows), 1)
+    fig, ax = plt.subplots(figsize=(8.0, 1.4 + 0.28 * n))
+    y = np.arange(len(rows))
+    left = np.zeros(len(rows))
+    for seg, colour in SEGMENT_COLOURS.items():
+        values = rows[f"covered_{seg}"].astype(float).fillna(0).to_numpy()
+        if not values.any():
+            continue
+        ax.barh(y, values, left=left, height=0.65, color=colour, label=label(f"seg_{seg}", lang))
+        left += values
+    ax.set_yticks(y, _names(rows))
+    ax.xaxis.set_major_formatter(number_formatter(lang))
+    ax.set_xlabel(label("workers_axis", lang))
+    ax.set_title(title or label("segments_title", lang), loc="left", pad=22)
+    _top_legend(ax)
+    missing = _no_data_count(table)
+    if missing:
+        _footnote(fig, label("no_data_note", lang, count=numbers.format_number(missing, lang)))
+    fig.tight_layout(rect=(0, 0.03 if missing else 0, 1, 1))
+    return fig
+
+
+def gap_cost(table: pd.DataFrame, lang: str = "id", title: str | None = None) -> Figure:
+    """Bars: rupiah per year to cover each kab/kota's remaining gap at the JKK+JKM rate.
+
+    Uses ``gap_rp_year`` of the table's own basis. Kab/kota without data or without a target
+    on that basis are left out and counted in a footnote; a gap of zero is drawn as zero.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``coverage.coverage_table`` (needs ``gap_rp_year``, ``gap_workers``).
+    lang : {"id", "en"}
+        Report language.
+    title : str, optional
+        Defaults to the translated chart title.
+
+    Returns
+    -------
+    Figure
+    """
+    i18n.check_lang(lang)
+    known = table[table["gap_rp_year"].notna()].sort_values(
+        "gap_rp_year", ascending=True, kind="stable"
+    )
+    n = max(len(known), 1)
+    fig, ax = plt.subplots(figsize=(8.0, 1.4 + 0.28 * n))
+    y = np.arange(len(known))
+    cost = known["gap_rp_year"].astype(float).to_numpy()
+    ax.barh(y, cost, height=0.65, color=PALETTE["orange"])
+    top = float(np.nanmax([*cost, 1.0]))
+    for yy, value, workers in zip(y, cost, known["gap_workers"].astype(float), strict=True):
+        text = f"{numbers.format_rupiah(value, lang)} ({numbers.format_number(workers, lang)})"
+        ax.text(value + top * 0.01, yy, text, va="center", fontsize=7)
+    ax.set_yticks(y, _names(known))
+    ax.set_xlim(0, top * 1.35)
+    ax.xaxis.set_major_formatter(rupiah_formatter(lang))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.set_xlabel(label("gap_axis", lang))
+    basis = str(table["target_basis"].iloc[0]) if len(table) else "village"
+    ax.set_title(title or label("gap_title", lang), loc="left")
+    left_out = len(table) - len(known)
+    _footnote(
+        fig,
+        label("gap_note", lang, basis=label(f"basis_{basis}", lang),
+              count=numbers.format_number(left_out, lang)),
+    )
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Maps: tile grid (shipped layout) or choropleth (user's boundary file)
+# --------------------------------------------------------------------------------------------
+
+
+def _rate_colours(rates: pd.Series, cmap_name: str = "cividis") -> tuple[list, object, object]:
+    """Colours for rates 0–1 (above 1 shown as 1) on a colour-blind-safe sequential map."""
+    cmap = plt.get_cmap(cmap_name)
+    norm = Normalize(vmin=0.0, vmax=1.0)
+    colours = [cmap(norm(min(r, 1.0))) if np.isfinite(r) else None for r in rates.astype(float)]
+    return colours, cmap, norm
+
+
+def _wrap(name: str, width: int = 10) -> str:
+    """Break a long short-name onto two lines at a space (or hyphenate one long word)."""
+    if len(name) <= width:
+        return name
+    if " " not in name:
+        return name if len(name) <= width + 2 else name[:8] + "-\n" + name[8:]
+    words, lines, line = name.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:2]) if len(lines) <= 2 else lines[0] + "\n" + " ".join(lines[1:])
+
+
+def _text_colour(rgba: tuple) -> str:
+    r, g, b = rgba[:3]
+    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+
+
+def _map_legend(fig: Figure, ax, cmap, norm, lang: str, no_target: bool) -> None:
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02,
+                       format=percent_formatter(lang), extend="max")
+    bar.set_label(label("coverage_rate", lang))
+    handles = [Patch(label=i18n.t("common.no_data", lang), **NO_DATA_STYLE)]
+    if no_target:
+        handles.append(Patch(label=label("no_target", lang), **NO_TARGET_STYLE))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, -0.02))
+
+
+def _missing_style(status: object) -> dict[str, object]:
+    """Grey hatch for "no data"; plain pale grey where data exist but the basis has no target."""
+    return NO_DATA_STYLE if status == "no data" else NO_TARGET_STYLE
+
+
+def tile_map(
+    table: pd.DataFrame,
+    grid: pd.DataFrame,
+    lang: str = "id",
+    value: str = "rate",
+    title: str | None = None,
+) -> Figure:
+    """Tile-grid map: one square per kab/kota, coloured by coverage rate.
+
+    The layout (``data/raw/tile_grid.csv``) is the authors' own, placing each tile roughly where
+    the kab/kota lies; it is not to scale. Kab/kota with no value are grey and hatched.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``coverage.coverage_table`` (``regency_code``, ``value`` column, names).
+    grid : DataFrame
+        ``regency_code, row, col``.
+    lang : {"id", "en"}
+        Report language.
+    value : str
+        Column with a share 0–1 to colour by (default ``rate``).
+    title : str, optional
+        Defaults to the translated map title.
+
+    Returns
+    -------
+    Figure
+    """
+    i18n.check_lang(lang)
+    tiles = grid.merge(table, on="regency_code", how="inner")
+    tiles = tiles.assign(row=tiles["row"].astype(int), col=tiles["col"].astype(int))
+    colours, cmap, norm = _rate_colours(tiles[value])
+    n_rows, n_cols = tiles["row"].max() + 1, tiles["col"].max() + 1
+    fig, ax = plt.subplots(figsize=(1.05 * n_cols + 1.6, 0.95 * n_rows + 1.0))
+    names = _names(tiles)
+    for (_, tile), colour, name in zip(tiles.iterrows(), colours, names, strict=True):
+        x, y = tile["col"], -tile["row"]
+        style = {"facecolor": colour, "edgecolor": "white", "linewidth": 1.5}
+        if colour is None:
+            style = {**_missing_style(tile.get("status")), "edgecolor": "white", "linewidth": 1.5}
+        ax.add_patch(Rectangle((x - 0.48, y - 0.48), 0.96, 0.96, **style))
+        ink = "black" if colour is None else _text_colour(colour)
+        rate = tile[value]
+        shown = numbers.format_percent(rate, lang, 0) if np.isfinite(rate) else "–"
+        ax.text(x, y + 0.12, _wrap(str(name).replace("Kota ", "")), ha="center", va="center",
+                fontsize=6.2, color=ink, linespacing=0.95)
+        ax.text(x, y - 0.3, shown, ha="center", va="center", fontsize=6.5, color=ink,
+                fontweight="bold")
+        if tile.get("type") == "kota":
+            ax.text(x + 0.44, y + 0.42, "•", ha="right", va="top", fontsize=7, color=ink)
+    ax.set_xlim(-0.6, n_cols - 0.4)
+    ax.set_ylim(-(n_rows - 0.4), 0.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title or label("map_title", lang), loc="left")
+    no_target = bool(((tiles["status"] != "no data") & tiles[value].isna()).any())
+    _map_legend(fig, ax, cmap, norm, lang, no_target)
+    _footnote(fig, label("tile_note", lang))
+    return fig
+
+
+def read_geojson(path: str | Path) -> list[dict]:
+    """Features of a GeoJSON file (a FeatureCollection, a Feature or a bare geometry).
+
+    Parameters
+    ----------
+    path : str or Path
+        The boundary file.
+
+    Returns
+    -------
+    list of dict
+        Features with ``properties`` and ``geometry``.
+
+    Raises
+    ------
+    UserError
+        The file is missing or not GeoJSON.
+    """
+    from analysis.cli import UserError
+
+    file = Path(path)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{file}: boundary file not found") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{file}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    kind = data.get("type") if isinstance(data, dict) else None
+    if kind == "FeatureCollection":
+        return list(data.get("features") or [])
+    if kind == "Feature":
+        return [data]
+    if kind in ("Polygon", "MultiPolygon"):
+        return [{"type": "Feature", "properties": {}, "geometry": data}]
+    raise UserError(f"{file}: not a GeoJSON FeatureCollection (type {kind!r})")
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    """Outer rings of a Polygon/MultiPolygon (holes are drawn over by neighbours)."""
+    if not geometry:
+        return []
+    if geometry.get("type") == "Polygon":
+        return [geometry["coordinates"][0]]
+    if geometry.get("type") == "MultiPolygon":
+        return [poly[0] for poly in geometry["coordinates"]]
+    return []
+
+
+def match_features(
+    features: list[dict],
+    province: str | None = "12",
+    key: str | None = None,
+    resolve=None,
+) -> list[str | None]:
+    """The kab/kota code of each GeoJSON feature.
+
+    Each feature is matched through ``analysis.data.resolve_regency`` on, in turn, the property
+    ``key`` if given, else any property whose value looks like a code (``12.14``/``1214``), else
+    the usual name properties (``name``, ``NAME_2``, ``WADMKK``, ``kabkot``, …).
+
+    Parameters
+    ----------
+    features : list of dict
+        From ``read_geojson``.
+    province : str, optional
+        Restrict names to one province.
+    key : str, optional
+        Property holding the code or name.
+    resolve : callable, optional
+        ``name -> code``; defaults to ``analysis.data.resolve_regency``.
+
+    Returns
+    -------
+    list of (str or None)
+        One code per feature; None where nothing matched.
+    """
+    if resolve is None:
+        from analysis.data import resolve_regency
+
+        def resolve(name: str) -> str:
+            return resolve_regency(name, province)
+
+    from analysis.cli import UserError
+
+    names = ("kode", "code", "kode_kab", "kdkab", "name", "nama", "NAME_2", "WADMKK", "kabkot",
+             "kab_kota", "regency", "KABKOT", "NAMOBJ")
+    codes: list[str | None] = []
+    for feature in features:
+        props = feature.get("properties") or {}
+        candidates = [props.get(key)] if key else [
+            *(v for v in props.values() if isinstance(v, str) and CODE.fullmatch(v.strip())),
+            *(props.get(k) for k in names),
+        ]
+        code = None
+        for candidate in candidates:
+            if candidate in (None, ""):
+                continue
+            try:
+                code = resolve(str(candidate))
+                break
+            except UserError:
+                continue
+        codes.append(code)
+    return codes
+
+
+def choropleth(
+    table: pd.DataFrame,
+    boundary_file: str | Path,
+    lang: str = "id",
+    value: str = "rate",
+    key: str | None = None,
+    province: str | None = "12",
+    title: str | None = None,
+    resolve=None,
+) -> Figure:
+    """Choropleth of coverage rate from a user-supplied GeoJSON of kab/kota boundaries.
+
+    Polygons are drawn as matplotlib patches (no GIS library needed); features are matched to
+    kab/kota with ``match_features``. Kab/kota with no value, and features that match none, are
+    grey and hatched.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``coverage.coverage_table``.
+    boundary_file : str or Path
+        GeoJSON with Polygon/MultiPolygon features (longitude, latitude).
+    lang : {"id", "en"}
+        Report language.
+    value : str
+        Column with a share 0–1 to colour by.
+    key : str, optional
+        Feature property with the code or name (see ``match_features``).
+    province : str, optional
+        Restrict name matching to one province.
+    title : str, optional
+        Defaults to the translated map title.
+    resolve : callable, optional
+        Name → code resolver (tests); defaults to ``analysis.data.resolve_regency``.
+
+    Returns
+    -------
+    Figure
+    """
+    i18n.check_lang(lang)
+    features = read_geojson(boundary_file)
+    codes = match_features(features, province, key, resolve)
+    values = table.set_index("regency_code")[value].astype(float)
+    status = table.set_index("regency_code")["status"]
+    _, cmap, norm = _rate_colours(pd.Series(dtype=float))
+    fig, ax = plt.subplots(figsize=(8.0, 7.0))
+    for feature, code in zip(features, codes, strict=True):
+        rate = values.get(code, np.nan) if code else np.nan
+        if np.isfinite(rate):
+            style = {"facecolor": cmap(norm(min(rate, 1.0))), "edgecolor": "white"}
+        else:
+            style = {**_missing_style(status.get(code, "no data")), "edgecolor": "white"}
+        for ring in _rings(feature.get("geometry") or {}):
+            ax.add_patch(Polygon(np.asarray(ring, dtype=float)[:, :2], closed=True,
+                                 linewidth=0.6, **style))
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title or label("map_title", lang), loc="left")
+    shown = table[table["regency_code"].isin(set(codes))]
+    _map_legend(fig, ax, cmap, norm, lang,
+                bool(((shown["status"] != "no data") & shown[value].isna()).any()))
+    return fig
+
+
+def coverage_map(
+    table: pd.DataFrame,
+    lang: str = "id",
+    boundary_file: str | Path | None = None,
+    grid: pd.DataFrame | None = None,
+    **kwargs: object,
+) -> Figure:
+    """The coverage map: a choropleth if a boundary file is given, else the tile grid.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``coverage.coverage_table``.
+    lang : {"id", "en"}
+        Report language.
+    boundary_file : str or Path, optional
+        GeoJSON of kab/kota boundaries supplied by the user.
+    grid : DataFrame, optional
+        Tile layout; defaults to ``analysis.data.load_table("tile_grid")``.
+    **kwargs
+        Passed to ``choropleth`` or ``tile_map``.
+
+    Returns
+    -------
+    Figure
+    """
+    if boundary_file:
+        return choropleth(table, boundary_file, lang=lang, **kwargs)
+    if grid is None:
+        from analysis.data import load_table
+
+        grid = load_table("tile_grid")
+    return tile_map(table, grid, lang=lang, **kwargs)
