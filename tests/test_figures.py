@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import pytest
+import hashlib
+from pathlib import Path
 
-from analysis import figures
+import matplotlib.pyplot as plt
+import matplotlib.text
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from matplotlib.patches import Polygon, Rectangle
+
+from analysis import coverage, figures, paths
+from analysis.cli import UserError
 
 
 def test_palette_is_okabe_ito():
@@ -44,3 +53,106 @@ def test_save_figure_writes_png(tmp_path):
 def test_labels_exist_in_both_languages():
     assert figures.label("coverage_rate", "id") == "Tingkat cakupan"
     assert figures.label("coverage_rate", "en") == "Coverage rate"
+
+
+# --- coverage charts on the fixture province 99 (see tests/test_coverage.py) --------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "coverage"
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    def read(name):
+        return pd.read_csv(FIXTURES / f"{name}.csv",
+                           dtype={"regency_code": str, "area_code": str, "flag": str,
+                                  "period": str, "year": str})
+
+    regencies, pop, lf = read("regencies"), read("population_poverty"), read("labour_force")
+    inputs = coverage.province_informal_inputs(lf, pop, "99", "2024-12-31")
+    informal = coverage.informal_estimates(regencies, pop, lf, inputs, "2024-12-31")
+    return coverage.build_coverage_table(
+        regencies, read("coverage_facts"), read("declared_targets"), informal,
+        workers_per_desa=100, monthly_contribution_rp=16_800, as_of="2024-12-31",
+    )
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_coverage_charts_draw_in_both_languages(table, lang, tmp_path):
+    figures.apply_style()
+    no_data = "tidak ada data" if lang == "id" else "no data"
+    bars = figures.coverage_by_regency(table, lang=lang)
+    assert no_data in _texts(bars)  # Gamma
+    # Alpha: 620 of 1.000 → 62,0% / 62.0%
+    assert ("62,0%" if lang == "id" else "62.0%") in _texts(bars)
+    for fig in (bars, figures.segment_breakdown(table, lang=lang),
+                figures.gap_cost(table, lang=lang)):
+        assert figures.save_figure(fig, tmp_path / "c.png").stat().st_size > 0
+        plt.close(fig)
+
+
+def test_gap_chart_in_indonesian_rupiah(table):
+    fig = figures.gap_cost(table, lang="id")
+    # Alpha: (1.000 − 620) × 16.800 × 12 = Rp76.608.000 → "Rp76,61 juta (380)"
+    assert "Rp76,61 juta (380)" in _texts(fig)
+    plt.close(fig)
+
+
+def test_tile_grid_covers_north_sumatra_once():
+    grid = pd.read_csv(paths.RAW / "tile_grid.csv", dtype={"regency_code": str})
+    regencies = pd.read_csv(paths.RAW / "regencies.csv", dtype=str)
+    sumut = set(regencies.loc[regencies["province_code"] == "12", "regency_code"])
+    assert len(grid) == 33 and set(grid["regency_code"]) == sumut
+    assert grid["regency_code"].is_unique
+    assert not grid.duplicated(["row", "col"]).any()
+    # Rough geography: the Nias islands lie west of every mainland tile, Medan on the top row.
+    nias = grid["regency_code"].isin(["12.04", "12.14", "12.24", "12.25", "12.78"])
+    assert grid.loc[nias, "col"].max() < grid.loc[~nias, "col"].min()
+    assert grid.set_index("regency_code").loc["12.71", "row"] == 0
+    meta = yaml.safe_load((paths.RAW / "tile_grid.csv.meta.yml").read_text(encoding="utf-8"))
+    digest = hashlib.sha256((paths.RAW / "tile_grid.csv").read_bytes()).hexdigest()
+    assert meta["sha256"] == digest
+
+
+def test_tile_map_colours_and_no_data(table):
+    grid = pd.DataFrame({"regency_code": ["99.01", "99.02", "99.03", "99.04", "99.71"],
+                         "row": [0, 0, 1, 1, 1], "col": [0, 1, 0, 1, 2]})
+    fig = figures.tile_map(table, grid, lang="id")
+    ax = fig.axes[0]
+    tiles = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(tiles) == 5
+    hatched = [p for p in tiles if p.get_hatch()]
+    assert len(hatched) == 1  # Gamma: no data
+    assert "62%" in _texts(fig)  # Alpha 0,62
+    plt.close(fig)
+
+
+def test_choropleth_from_two_square_geojson(table):
+    def resolve(name):
+        known = {"99.01": "99.01", "alpha": "99.01", "kab. gamma": "99.03"}
+        if name.lower() not in known:
+            raise UserError(f"unknown kab/kota {name!r}")
+        return known[name.lower()]
+
+    features = figures.read_geojson(FIXTURES / "two_squares.geojson")
+    assert figures.match_features(features, "99", resolve=resolve) == ["99.01", "99.03"]
+    fig = figures.choropleth(table, FIXTURES / "two_squares.geojson", lang="en",
+                             province="99", resolve=resolve)
+    polys = [p for p in fig.axes[0].patches if isinstance(p, Polygon)]
+    assert len(polys) == 2
+    alpha, gamma = polys
+    assert not alpha.get_hatch() and gamma.get_hatch()  # Gamma has no data
+    np.testing.assert_allclose(alpha.get_xy()[:4], [[0, 0], [1, 0], [1, 1], [0, 1]])
+    plt.close(fig)
+
+
+def test_read_geojson_errors(tmp_path):
+    with pytest.raises(UserError, match="not found"):
+        figures.read_geojson(tmp_path / "missing.geojson")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(UserError, match="not valid JSON"):
+        figures.read_geojson(bad)

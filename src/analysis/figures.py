@@ -78,7 +78,6 @@ def apply_style() -> None:
             "legend.fontsize": 8,
             "xtick.labelsize": 8,
             "ytick.labelsize": 8,
-            "hatch.color": PALETTE["grey"],
         }
     )
 
@@ -203,6 +202,7 @@ NO_DATA_STYLE: dict[str, object] = {
     "facecolor": PALETTE["light_grey"],
     "edgecolor": PALETTE["grey"],
     "hatch": "////",
+    "hatchcolor": PALETTE["grey"],  # explicit: tiles have white edges, the hatch must stay grey
     "linewidth": 0.5,
 }
 # Data exist but the basis gives no target (a kota without desa on the village basis).
@@ -667,12 +667,12 @@ def choropleth(
     for feature, code in zip(features, codes, strict=True):
         rate = values.get(code, np.nan) if code else np.nan
         if np.isfinite(rate):
-            style = {"facecolor": cmap(norm(min(rate, 1.0))), "edgecolor": "white"}
+            style = {"facecolor": cmap(norm(min(rate, 1.0)))}
         else:
-            style = {**_missing_style(status.get(code, "no data")), "edgecolor": "white"}
+            style = dict(_missing_style(status.get(code, "no data")))
+        style.update(edgecolor="white", linewidth=0.6)
         for ring in _rings(feature.get("geometry") or {}):
-            ax.add_patch(Polygon(np.asarray(ring, dtype=float)[:, :2], closed=True,
-                                 linewidth=0.6, **style))
+            ax.add_patch(Polygon(np.asarray(ring, dtype=float)[:, :2], closed=True, **style))
     ax.autoscale_view()
     ax.set_aspect("equal")
     ax.axis("off")
