@@ -24,7 +24,30 @@ def _add_data(sub: argparse._SubParsersAction) -> None:
         help="check the dataset, import user CSV/XLSX files",
         description="Validate the shipped dataset and bring in newer figures from CSV/XLSX files.",
     )
-    p.set_defaults(func=lambda args: _not_yet("data"))
+    # The data layer imports this module (for UserError), so it is imported when a command runs.
+    from analysis import importing
+
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="validate the dataset (or FILE as an import would, writing nothing)",
+        description="Without FILE: validate data/raw and data/user and count the flags. With "
+        "FILE: a dry run of `data import FILE`.",
+    )
+    check.add_argument("file", nargs="?", help="CSV/XLSX to check as an import")
+    importing.add_import_options(check)
+    check.set_defaults(func=importing.run_check)
+    imp = actions.add_parser(
+        "import",
+        help="add a CSV/XLSX (BPJS branch, BPS) to the user data",
+        description="Validate FILE and append its rows to the user data folder "
+        "(PEKERJA_RENTAN_USER_DATA, default data/user). Indonesian number formats, dates and "
+        "kab/kota names are understood. Nothing is written if any row is invalid.",
+    )
+    imp.add_argument("file", help="CSV (';' or ',' separated) or XLSX file")
+    importing.add_import_options(imp)
+    imp.set_defaults(func=importing.run_import)
+    p.set_defaults(func=lambda args: p.print_help() or 0)
 
 
 def _add_cost(sub: argparse._SubParsersAction) -> None:
@@ -110,9 +133,28 @@ def _add_scenario(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "scenario",
         help="run a Perkada funding scenario file",
-        description="Project a funding scenario (APBD, CSR, DBH Sawit, Dana Desa) over years.",
+        description=(
+            "Project a funding scenario file (APBD, CSR, DBH Sawit, Dana Desa, province) year by "
+            "year, simulate its uncertainty and recommend the mix with the least APBD. File "
+            "format: data/scenarios/README.md."
+        ),
     )
-    p.set_defaults(func=lambda args: _not_yet("scenario"))
+    p.add_argument("file", metavar="FILE", help="scenario file (YAML), e.g. "
+                   "data/scenarios/12.10-labuhanbatu.yml")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--prob", type=float, default=0.9,
+                   help="chance of reaching the target for the recommended mix (default 0.9)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language (default id)")
+
+    def run(args: argparse.Namespace) -> int:
+        from analysis import scenarios  # late: keeps `--help` fast
+
+        return scenarios.run_cli(args.file, as_json=args.json, draws=args.draws,
+                                 seed=args.seed, prob=args.prob, lang=args.lang)
+
+    p.set_defaults(func=run)
 
 
 def _add_reports(sub: argparse._SubParsersAction) -> None:

@@ -1674,3 +1674,51 @@ def _py(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _py(v) for k, v in value.items()}
     return value
+
+
+def run_cli(
+    file: str | Path, *, as_json: bool = False, draws: int = 10_000, seed: int = 0,
+    prob: float = 0.9, lang: str = "id"
+) -> int:
+    """``python -m analysis scenario FILE``: print the per-year table and the recommended mix.
+
+    Parameters
+    ----------
+    file : str or Path
+        Scenario file.
+    as_json : bool
+        Print JSON (``to_json``) instead of text.
+    draws, seed : int
+        Monte Carlo size and seed.
+    prob : float
+        Chance of reaching the target for the recommended mix.
+    lang : {"id", "en"}
+        Language and number format of the text.
+
+    Returns
+    -------
+    int
+        0; a bad file raises ``ScenarioError`` (the CLI prints it and exits 2).
+    """
+    import json
+
+    if draws < 1:
+        raise UserError(f"--draws must be 1 or more, got {draws}")
+    an = analyse(load_scenario(file), draws=draws, seed=seed, prob=prob, lang=lang)
+    if as_json:
+        print(json.dumps(to_json(an), ensure_ascii=False, indent=1))
+        return 0
+    s = an.scenario
+    head = f"{s.regency_name} ({s.regency_code})" + (f": {s.title}" if s.title else "")
+    print(head)
+    print(i18n.t("scenarios.cli_setup", lang, package=s.package, draws=format_number(draws, lang),
+                 seed=seed))
+    print()
+    print(format_table(an, lang))
+    print()
+    print(format_mix(an.mix, lang))
+    notes = an.table.attrs.get("messages", []) + an.mix["messages"]
+    if notes:
+        print()
+        print("\n".join(f"- {m}" for m in notes))
+    return 0
