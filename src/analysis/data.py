@@ -195,7 +195,8 @@ def _load(name: str, include_user: bool, stamp: tuple) -> pd.DataFrame:
     # sources and regencies are the targets of references; they are checked without them
     # (regencies' own source_id is checked below once the sources are known).
     refs = None if name in ("sources", "regencies") else references(include_user=include_user)
-    problems = validate(frame, schema, labels, refs)
+    first = next(p for p, raw in _table_files(name, include_user) if raw and p.exists())
+    problems = validate(frame, schema, labels, refs, file=_label(first))
     if name == "regencies" and not problems:
         known = set(load_table("sources", include_user=False)["source_id"])
         problems = [

@@ -555,6 +555,7 @@ def validate(
     refs: References | None = None,
     *,
     allow_empty: bool = False,
+    file: str | None = None,
 ) -> list[Problem]:
     """Check a table read as text against its schema.
 
@@ -570,6 +571,8 @@ def validate(
         Targets of foreign keys; without it foreign keys are not checked.
     allow_empty : bool
         Accept a table without data rows.
+    file : str, optional
+        File named in messages about the whole table (default: the file of the first label).
 
     Returns
     -------
@@ -577,7 +580,7 @@ def validate(
         Empty when the table is valid. Missing or unknown columns are reported once, without
         checking rows.
     """
-    files = sorted({f for f, _ in labels}) or [schema.files[0]]
+    files = [file] if file else sorted({f for f, _ in labels}) or [schema.files[0]]
     present = list(frame.columns)
     missing = [c for c in schema.names if c not in present]
     unknown = [c for c in present if c not in schema.names]
