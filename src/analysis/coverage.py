@@ -10,7 +10,7 @@ an explicit target basis and the table carries all of them:
 ``informal``
     The number of informal workers: a BPS figure where the data hold one for the regency,
     otherwise assumption A01 (regency population × province employment ratio × province
-    informal share), flagged as an estimate.
+    informal share), flagged as an estimate. A regency's own figure comes first.
 ``declared``
     The regency's own declared target (``declared_targets.csv``) where one exists.
 
@@ -24,10 +24,13 @@ and it is ranked last. Missing data is never shown as zero.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
 import pandas as pd
+
+from analysis import i18n, numbers
 
 BASES: tuple[str, ...] = ("village", "informal", "declared")
 
@@ -73,6 +76,51 @@ def _dates(frame: pd.DataFrame, column: str = "date") -> pd.Series:
     return pd.to_datetime(frame[column], errors="coerce")
 
 
+def _named_used(rows: pd.DataFrame, value_col: str) -> object | None:
+    """Index of the row whose value the notes name as the one used, if exactly one is named.
+
+    The data rule for a CONFLICT is that both values are kept and the note says which one is
+    used ("Used: 511,704", "368,484 (mid-2023) is the value used"). A row counts as named when
+    its value, written with thousands separators, appears in a note sentence containing "used".
+    """
+    sentences = [
+        part
+        for note in rows["note"].fillna("").astype(str)
+        for part in re.split(r"(?<=[.;])\s+", note)
+        if "used" in part.lower()
+    ]
+    named = set()
+    for idx, value in rows[value_col].items():
+        if pd.isna(value) or float(value) != int(value) or float(value) < 1000:
+            continue  # only whole numbers with a thousands separator can be told apart safely
+        forms = {f"{int(value):,}", f"{int(value):,}".replace(",", ".")}
+        pattern = "|".join(re.escape(f) for f in forms)
+        if any(re.search(rf"(?<![\d.,])(?:{pattern})(?![\d]|[.,]\d)", s) for s in sentences):
+            named.add(idx)
+    return named.pop() if len(named) == 1 else None
+
+
+def _pick(rows: pd.DataFrame, value_col: str = "value") -> pd.Series | None:
+    """One figure from candidate rows that already carry their date in ``_when``.
+
+    Rule (documented for every denominator read here): prefer rows not flagged UNCONFIRMED or
+    ESTIMATE when any exist; take the newest date; if several rows share it (a CONFLICT), take
+    the one the notes name as used, else the smaller value.
+    """
+    if rows.empty:
+        return None
+    clean = rows[[not (_flags([f]) & {"UNCONFIRMED", "ESTIMATE"}) for f in rows["flag"]]]
+    if not clean.empty:
+        rows = clean
+    rows = rows[rows["_when"] == rows["_when"].max()]
+    if len(rows) == 1:
+        return rows.iloc[0]
+    named = _named_used(rows, value_col)
+    if named is not None:
+        return rows.loc[named]
+    return rows.loc[rows[value_col].astype(float).idxmin()]
+
+
 def _period_to_date(period: object) -> pd.Timestamp:
     """A period ``2023-08`` or year ``2024`` as the first day of that month/year."""
     text = str(period).strip()
@@ -99,17 +147,19 @@ def _sum_rows(rows: pd.DataFrame) -> float:
     """Workers of the facts of one segment and date, without counting a conflict twice.
 
     Facts that share segment, date and funding source but disagree are kept in the data with the
-    flag CONFLICT; adding them would count the same workers twice. Of such a group the smaller
-    figure is used, so that coverage is never overstated. Facts with different funding sources
-    describe different groups of workers and are added.
+    flag CONFLICT; adding them would count the same workers twice. Of such a group the figure
+    the notes name as used is taken, else the smaller one, so that coverage is never
+    overstated. Facts with different funding sources describe different groups of workers and
+    are added.
     """
     total = 0.0
     for _, group in rows.groupby(rows["funding_source"].fillna("unknown"), sort=False):
         conflicted = group["flag"].fillna("").str.upper().str.contains("CONFLICT")
         if conflicted.any():
-            total += float(group.loc[conflicted, "workers"].min()) + float(
-                group.loc[~conflicted, "workers"].sum()
-            )
+            chosen = _named_used(group[conflicted], "workers")
+            pick = (group.loc[chosen, "workers"] if chosen is not None
+                    else group.loc[conflicted, "workers"].min())
+            total += float(pick) + float(group.loc[~conflicted, "workers"].sum())
         else:
             total += float(group["workers"].sum())
     return total
@@ -253,7 +303,11 @@ def previous_coverage(facts: pd.DataFrame, as_of: date | str | None = None) -> p
     """
     current = covered_by_segment(facts, as_of)
     rows = facts.assign(_date=_dates(facts))
-    rows = rows[rows["status"].isin(COVERED_STATUSES) & rows["workers"].notna()]
+    counted = {seg for members in SEGMENT_GROUPS.values() for seg in members}
+    rows = rows[
+        rows["status"].isin(COVERED_STATUSES) & rows["workers"].notna()
+        & rows["segment"].isin(counted)
+    ]
     records = []
     for _, cur in current.iterrows():
         earlier = rows.loc[
@@ -264,6 +318,8 @@ def previous_coverage(facts: pd.DataFrame, as_of: date | str | None = None) -> p
             continue
         prev_date = earlier.max()
         prev = covered_by_segment(facts[facts["area_code"] == cur["area_code"]], prev_date)
+        if prev.empty:
+            continue
         records.append(
             {
                 "area_code": cur["area_code"],
@@ -311,17 +367,23 @@ def village_targets(regencies: pd.DataFrame, workers_per_desa: float) -> pd.Data
     )
 
 
-def _newest_value(
-    rows: pd.DataFrame, cutoff: pd.Timestamp, period_col: str
-) -> pd.Series | None:
-    """The row with the newest period at or before ``cutoff`` (None if there is none)."""
+def _when(rows: pd.DataFrame) -> pd.Series:
+    """Date of each row: ``period`` where given, else ``year`` (first day of it)."""
+    period = rows["period"] if "period" in rows else pd.Series("", index=rows.index)
+    year = rows["year"] if "year" in rows else pd.Series("", index=rows.index)
+    text = [
+        p if isinstance(p, str) and p.strip() else y
+        for p, y in zip(period, year, strict=True)
+    ]
+    return pd.Series([_period_to_date(t) for t in text], index=rows.index, dtype="datetime64[ns]")
+
+
+def _newest_value(rows: pd.DataFrame, cutoff: pd.Timestamp) -> pd.Series | None:
+    """The figure in force at ``cutoff`` (see ``_pick``); None if there is none."""
     if rows.empty:
         return None
-    when = rows[period_col].map(_period_to_date)
-    rows = rows.assign(_when=when)[when <= cutoff]
-    if rows.empty:
-        return None
-    return rows.sort_values("_when", kind="stable").iloc[-1]
+    rows = rows.assign(_when=_when(rows))
+    return _pick(rows[rows["_when"] <= cutoff])
 
 
 def province_informal_inputs(
@@ -354,12 +416,12 @@ def province_informal_inputs(
     """
     cutoff = _as_timestamp(as_of)
     lf = labour_force[labour_force["area_code"] == province]
-    employed = _newest_value(lf[lf["indicator"] == "employed"], cutoff, "period")
-    share = _newest_value(lf[lf["indicator"] == "informal_share_pct"], cutoff, "period")
+    employed = _newest_value(lf[lf["indicator"] == "employed"], cutoff)
+    share = _newest_value(lf[lf["indicator"] == "informal_share_pct"], cutoff)
     pop_rows = population[
         (population["regency_code"] == province) & (population["indicator"] == "population")
     ]
-    pop = _newest_value(pop_rows, cutoff, "year")
+    pop = _newest_value(pop_rows, cutoff)
     if employed is None or share is None or pop is None:
         return {"employment_ratio": np.nan, "informal_share": np.nan, "period": pd.NaT,
                 "flags": set(), "note": ""}
@@ -385,10 +447,11 @@ def informal_estimates(
     province_inputs: dict[str, object],
     as_of: date | str | None = None,
 ) -> pd.DataFrame:
-    """Informal workers per regency: BPS where available, else assumption A01.
+    """Informal workers per regency: the regency's own figure where available, else A01.
 
-    A regency's own ``informal_workers`` row in ``labour_force`` (newest at or before
-    ``as_of``) is used as is (method ``"BPS"``). Otherwise (method ``"A01"``): newest regency
+    A regency's own ``informal_workers`` row in ``labour_force`` (BPS or BPJS Ketenagakerjaan
+    figures as transcribed; chosen by ``_pick``, at or before ``as_of``) is used as is (method
+    ``"data"``). Otherwise (method ``"A01"``): newest regency
     population × province employment ratio × province informal share, and the result is
     flagged ESTIMATE. Without a population figure the estimate is NaN.
 
@@ -417,16 +480,16 @@ def informal_estimates(
         lf = labour_force[
             (labour_force["area_code"] == code) & (labour_force["indicator"] == "informal_workers")
         ]
-        bps = _newest_value(lf, cutoff, "period")
+        bps = _newest_value(lf, cutoff)
         if bps is not None:
             records.append(
                 {
                     "regency_code": code,
                     "target_informal": float(bps["value"]),
-                    "informal_method": "BPS",
+                    "informal_method": "data",
                     "informal_date": bps["_when"],
                     "informal_flags": _flags([bps["flag"]]),
-                    "informal_note": f"informal_workers {bps['period']}",
+                    "informal_note": f"informal_workers {bps['period']} ({bps['source_id']})",
                 }
             )
             continue
@@ -435,7 +498,6 @@ def informal_estimates(
                 (population["regency_code"] == code) & (population["indicator"] == "population")
             ],
             cutoff,
-            "year",
         )
         ratio = province_inputs["employment_ratio"]
         share = province_inputs["informal_share"]
@@ -624,3 +686,305 @@ def build_coverage_table(
     table["has_unconfirmed"] = unconfirmed
     table["has_estimate"] = estimate
     return table
+
+
+# --------------------------------------------------------------------------------------------
+# loading the shipped data (thin wrappers)
+# --------------------------------------------------------------------------------------------
+
+
+def load_inputs(province: str = "12") -> dict[str, pd.DataFrame]:
+    """The tables the coverage metrics read, from ``analysis.data``.
+
+    Parameters
+    ----------
+    province : str
+        Province code (``"12"`` Sumatera Utara).
+
+    Returns
+    -------
+    dict of DataFrame
+        ``regencies``, ``coverage_facts``, ``declared_targets``, ``population_poverty``,
+        ``labour_force``.
+    """
+    from analysis import data
+
+    inputs = {"regencies": data.regencies(province)}
+    for name in ("coverage_facts", "declared_targets", "population_poverty", "labour_force"):
+        inputs[name] = data.load_table(name)
+    return inputs
+
+
+def coverage_table(
+    province: str = "12",
+    as_of: date | str | None = None,
+    target_basis: str = "village",
+    inputs: dict[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Coverage of every kab/kota of a province on ``as_of`` (shipped data and parameters).
+
+    Loads the tables (``load_inputs``), ``targets.workers_per_desa`` and the JKK+JKM
+    contribution in force on ``as_of`` (``funding.monthly_contribution``), then calls
+    ``province_informal_inputs``, ``informal_estimates`` and ``build_coverage_table``.
+
+    Parameters
+    ----------
+    province : str
+        Province code.
+    as_of : date, str or None
+        Cut-off date; None is today.
+    target_basis : {"village", "informal", "declared"}
+        Basis of ``rate``, ``gap_*`` and ``rank``.
+    inputs : dict of DataFrame, optional
+        Tables as from ``load_inputs`` (to reuse one load for several dates).
+
+    Returns
+    -------
+    DataFrame
+        One row per kab/kota (see ``build_coverage_table``). ``attrs`` holds ``as_of``,
+        ``province``, ``workers_per_desa``, ``monthly_contribution_rp`` and ``target_basis``.
+    """
+    from analysis import funding
+    from analysis.params import load_parameters
+
+    cutoff = _as_timestamp(as_of)
+    inputs = load_inputs(province) if inputs is None else inputs
+    per_desa = float(load_parameters().get("targets.workers_per_desa", on=cutoff.date()))
+    monthly = funding.monthly_contribution("jkk-jkm", on=cutoff.date())
+    province_inputs = province_informal_inputs(
+        inputs["labour_force"], inputs["population_poverty"], province, cutoff
+    )
+    informal = informal_estimates(
+        inputs["regencies"], inputs["population_poverty"], inputs["labour_force"],
+        province_inputs, cutoff,
+    )
+    table = build_coverage_table(
+        inputs["regencies"], inputs["coverage_facts"], inputs["declared_targets"], informal,
+        workers_per_desa=per_desa, monthly_contribution_rp=monthly, as_of=cutoff,
+        target_basis=target_basis,
+    )
+    table.attrs.update(
+        as_of=cutoff, province=province, workers_per_desa=per_desa,
+        monthly_contribution_rp=monthly, target_basis=target_basis,
+        informal_province_note=province_inputs["note"],
+    )
+    return table
+
+
+def _code(regency: str) -> str:
+    """A regency code from a code or a name (through ``analysis.data.resolve_regency``)."""
+    from analysis.data import resolve_regency
+
+    return resolve_regency(regency)
+
+
+def regency_summary(
+    regency_code: str, as_of: date | str | None = None, target_basis: str = "village"
+) -> dict[str, object]:
+    """Headline coverage figures of one kab/kota.
+
+    Parameters
+    ----------
+    regency_code : str
+        Code (``"12.14"``) or a name (``"Nias Selatan"``).
+    as_of : date, str or None
+        Cut-off date; None is today.
+    target_basis : {"village", "informal", "declared"}
+        Basis of ``rate``, ``gap_*`` and ``rank``.
+
+    Returns
+    -------
+    dict
+        The regency's row of ``coverage_table`` (NaN stays NaN), plus ``regencies_ranked``
+        (kab/kota in the province) and ``monthly_contribution_rp``.
+    """
+    code = _code(regency_code)
+    table = coverage_table(code.split(".")[0], as_of, target_basis)
+    row = table.set_index("regency_code").loc[code]
+    summary = {"regency_code": code, **row.to_dict()}
+    summary["regencies_ranked"] = len(table)
+    summary["monthly_contribution_rp"] = table.attrs["monthly_contribution_rp"]
+    return summary
+
+
+def segment_table(regency_code: str, as_of: date | str | None = None) -> pd.DataFrame:
+    """The coverage facts behind one kab/kota's count, by segment (see ``segment_facts``).
+
+    Parameters
+    ----------
+    regency_code : str
+        Code or name.
+    as_of : date, str or None
+        Cut-off date; None is today.
+
+    Returns
+    -------
+    DataFrame
+        ``group, segment, date, workers, funding_source, programmes, status, source_id, flag,
+        note, fact_id``, ordered by segment group and date.
+    """
+    from analysis.data import load_table
+
+    code = _code(regency_code)
+    facts = load_table("coverage_facts")
+    used = segment_facts(facts[facts["area_code"] == code], as_of)
+    order = {g: i for i, g in enumerate(SEGMENTS)}
+    columns = ["group", "segment", "date", "workers", "funding_source", "programmes", "status",
+               "source_id", "flag", "note", "fact_id"]
+    used = used.assign(_order=used["group"].map(order)).sort_values(["_order", "date"])
+    return used[[c for c in columns if c in used.columns]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# display: league table and narrative in the report language
+# --------------------------------------------------------------------------------------------
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return i18n.t(f"coverage.{key}", lang, **values)
+
+
+def _notes(row: pd.Series, lang: str) -> str:
+    notes = []
+    if row["status"] == NO_DATA:
+        notes.append(i18n.t("common.no_data", lang))
+    if row["target_basis"] == "village" and row.get("target_village_reason") == "A02":
+        notes.append(_t("note_no_desa", lang))
+    if row["has_unconfirmed"]:
+        notes.append(i18n.t("common.unconfirmed", lang))
+    if row["has_estimate"]:
+        notes.append(i18n.t("common.estimate", lang))
+    return "; ".join(notes)
+
+
+def league_table(table: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """The coverage table as text, ready to show: numbers in the report language's format.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``coverage_table`` / ``build_coverage_table``.
+    lang : {"id", "en"}
+        Report language.
+
+    Returns
+    -------
+    DataFrame
+        One row per kab/kota ordered by rank, translated column names, all cells text
+        ("45.900", "41,4%", "Rp9,25 miliar", "–" where unknown).
+    """
+    i18n.check_lang(lang)
+    rows = table.assign(_missing=table["status"] == NO_DATA).sort_values(
+        ["rank", "_missing", "covered_total"], ascending=[True, True, False], kind="stable"
+    )
+
+    def num(value: object) -> str:
+        return numbers.format_number(float(value), lang) if pd.notna(value) else "–"
+
+    def change(value: object) -> str:
+        if pd.isna(value):
+            return "–"
+        return ("+" if value > 0 else "") + numbers.format_number(float(value), lang)
+
+    def when(value: object) -> str:
+        return pd.Timestamp(value).strftime("%Y-%m-%d") if pd.notna(value) else "–"
+
+    basis = str(rows["target_basis"].iloc[0]) if len(rows) else "village"
+    out = pd.DataFrame(
+        {
+            _t("col_rank", lang): [str(r) if pd.notna(r) else "–" for r in rows["rank"]],
+            i18n.t("common.regency", lang): rows["name"].to_list(),
+            _t("col_desa", lang): [num(v) for v in rows["desa"]],
+            _t("col_covered", lang): [num(v) for v in rows["covered_total"]],
+            _t(f"col_target_{basis}", lang): [num(v) for v in rows["target"]],
+            _t("col_rate", lang): [
+                numbers.format_percent(float(v), lang) if pd.notna(v) else "–"
+                for v in rows["rate"]
+            ],
+            _t("col_gap", lang): [num(v) for v in rows["gap_workers"]],
+            _t("col_gap_rp", lang): [
+                numbers.format_rupiah(float(v), lang) if pd.notna(v) else "–"
+                for v in rows["gap_rp_year"]
+            ],
+            _t("col_change", lang): [change(v) for v in rows["change_since_previous"]],
+            _t("col_date", lang): [when(v) for v in rows["coverage_date"]],
+            _t("col_notes", lang): [_notes(r, lang) for _, r in rows.iterrows()],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def narrative(table: pd.DataFrame, lang: str = "id") -> str:
+    """A short Markdown summary of the coverage table; every number is computed from it.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``coverage_table`` (uses ``attrs`` for the date and the contribution when present).
+    lang : {"id", "en"}
+        Report language.
+
+    Returns
+    -------
+    str
+        Markdown paragraphs in the report language.
+    """
+    i18n.check_lang(lang)
+    basis = str(table["target_basis"].iloc[0]) if len(table) else "village"
+    has = table[table["status"] != NO_DATA]
+    ranked = has[has["rate"].notna()].sort_values("rate", ascending=False)
+    as_of = table.attrs.get("as_of")
+    lines = [
+        _t(
+            "story_data",
+            lang,
+            as_of=pd.Timestamp(as_of).strftime("%Y-%m-%d") if as_of is not None else "–",
+            with_data=numbers.format_number(len(has), lang),
+            total=numbers.format_number(len(table), lang),
+            no_data=numbers.format_number(len(table) - len(has), lang),
+            covered=numbers.format_number(float(has["covered_total"].sum()), lang),
+        )
+    ]
+    if not ranked.empty:
+        best, worst = ranked.iloc[0], ranked.iloc[-1]
+        lines.append(
+            _t(
+                "story_rates",
+                lang,
+                basis=_t(f"basis_{basis}", lang),
+                reached=numbers.format_number(int((ranked["rate"] >= 1).sum()), lang),
+                ranked=numbers.format_number(len(ranked), lang),
+                best=best["name"],
+                best_rate=numbers.format_percent(float(best["rate"]), lang),
+                worst=worst["name"],
+                worst_rate=numbers.format_percent(float(worst["rate"]), lang),
+            )
+        )
+        gap = ranked["gap_workers"].sum()
+        monthly = table.attrs.get("monthly_contribution_rp")
+        lines.append(
+            _t(
+                "story_gap",
+                lang,
+                gap=numbers.format_number(float(gap), lang),
+                cost=numbers.format_rupiah(float(ranked["gap_rp_year"].sum()), lang),
+                monthly=numbers.format_rupiah(float(monthly), lang) if monthly else "–",
+            )
+        )
+    no_desa = int((has["target_village_reason"] == "A02").sum()) if basis == "village" else 0
+    if no_desa:
+        lines.append(_t("story_no_desa", lang, count=numbers.format_number(no_desa, lang)))
+    flagged_u = int(table["has_unconfirmed"].sum())
+    flagged_e = int(table["has_estimate"].sum())
+    if flagged_u or flagged_e:
+        lines.append(
+            _t("story_flags", lang, unconfirmed=numbers.format_number(flagged_u, lang),
+               estimate=numbers.format_number(flagged_e, lang))
+        )
+    if len(has):
+        oldest = has["coverage_date"].min()
+        lines.append(
+            _t("story_freshness", lang, oldest=pd.Timestamp(oldest).strftime("%Y-%m-%d"),
+               newest=pd.Timestamp(has["coverage_date"].max()).strftime("%Y-%m-%d"))
+        )
+    return "\n\n".join(lines)
