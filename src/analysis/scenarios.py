@@ -486,7 +486,7 @@ def _target(r: _Reader, node: Any, code: str, params: Any) -> tuple[dict, tuple[
         segs = node["segments"]
         if not isinstance(segs, dict) or not segs:
             raise r.error("target.segments", "must map a segment name to workers per year")
-        out = {str(k): r.per_year(v, f"target.segments.{k}", whole=True) for k, v in segs.items()}
+        out = {str(k): _segment(r, v, f"target.segments.{k}") for k, v in segs.items()}
         return out, (low, high)
     if "share" not in node:
         raise r.error("target", "missing: give segments (workers per year) or basis + share")
@@ -502,6 +502,18 @@ def _target(r: _Reader, node: Any, code: str, params: Any) -> tuple[dict, tuple[
     shares = r.per_year(node["share"], "target.share", low=0, high=1)
     segment = str(node.get("segment", basis))
     return {segment: [int(round(s * base)) for s in shares]}, (low, high)
+
+
+def _segment(r: _Reader, node: Any, where: str) -> list[int]:
+    """Workers per year of one segment: a per-year value, or ``base_workers`` × ``share``."""
+    if isinstance(node, dict) and "share" in node:
+        node = r.keys(node, where, {"base_workers", "share"})
+        if "base_workers" not in node:
+            raise r.error(where + ".base_workers", "missing (required with share)")
+        base = r.number(node["base_workers"], where + ".base_workers", low=1, whole=True)
+        shares = r.per_year(node["share"], where + ".share", low=0, high=1)
+        return [int(round(x * base)) for x in shares]
+    return r.per_year(node, where, whole=True)
 
 
 def _base_from_data(r: _Reader, basis: str, code: str, params: Any) -> int:
@@ -621,7 +633,14 @@ def _csr(r: _Reader, node: Any) -> list[Pledge]:
 
 def _dbh(r: _Reader, node: Any, params: Any) -> dict:
     n = len(r.years)
-    cap = float(params.get("dbh_sawit.other.max_share", date(r.years[0], 1, 1)))
+    caps = {}
+    for year in r.years:
+        try:
+            caps[year] = float(params.get("dbh_sawit.other.max_share", date(year, 12, 31)))
+        except LookupError:
+            caps[year] = None  # DBH Sawit did not exist yet (PP 38/2023)
+    known = [c for c in caps.values() if c is not None]
+    cap = min(known) if known else 0.0
     if node is None:
         return {"dbh_allocation_rp": [0.0] * n, "dbh_eligible": [0] * n, "dbh_max_share": cap}
     where = "funding.dbh_sawit"
@@ -653,8 +672,14 @@ def _dbh(r: _Reader, node: Any, params: Any) -> dict:
     if dist != "none":
         r.provenance.append({"path": where + ".uncertainty", "value": spec,
                              **{k: str(unc.get(k, "") or "") for k in sorted(_NOTE_KEYS)}})
+    allocation = r.per_year(node["allocation_rp"], where + ".allocation_rp")
+    for year, amount in zip(r.years, allocation, strict=True):
+        if amount and caps[year] is None:
+            raise r.error(where + ".allocation_rp",
+                          f"{year}: the DBH Sawit use rule (dbh_sawit.other.max_share) is not in "
+                          "force yet; the allocation must be 0")
     return {
-        "dbh_allocation_rp": r.per_year(node["allocation_rp"], where + ".allocation_rp"),
+        "dbh_allocation_rp": allocation,
         "dbh_other_share": other,
         "dbh_social_share": social,
         "dbh_max_share": cap,
