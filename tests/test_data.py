@@ -71,7 +71,8 @@ def test_missing_sidecar_and_field_are_reported(raw_copy):
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
-    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.iterdir())}
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes()) for p in files}
 
 
 def test_every_table_loads_with_contract_columns(fixture_data):
@@ -315,7 +316,9 @@ def test_validation_of_columns_and_duplicates(fixture_data):
     ]
     head = "area_code,year,amount_rp,source_id,flag,note\n"
     row = "12,2023,5,fx-news-nisel,,\n"
-    assert _problems("dbh_sawit", head + row + row) == ["x.csv, row 3: duplicates row 2"]
+    assert _problems("dbh_sawit", head + row + row) == [
+        "x.csv, row 3: duplicates row 2 (every column equal)"
+    ]
     assert _problems("dbh_sawit", head) == ["x.csv: no data rows below the header"]
 
 

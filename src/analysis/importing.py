@@ -156,6 +156,7 @@ VALUES: dict[str, dict[str, str]] = {
         "tingkat pengangguran terbuka": "unemployment_rate_pct",
         "tpt": "unemployment_rate_pct",
         "pekerja informal": "informal_workers",
+        "persentase pekerja informal": "informal_share_pct",
         "pekerja formal": "formal_workers",
     },
     "date_precision": {"hari": "day", "bulan": "month", "tahun": "year"},
@@ -695,10 +696,13 @@ def import_file(
         refs = References(refs.sources | {new_source_id}, refs.regencies, refs.provinces)
     checked = validate(frame, schema, labels, refs)
     # Values that failed conversion are blank now; do not report them twice.
+    # Columns the importer fills (date_precision from the date) follow those values.
     converted = {(p.row, p.column) for p in problems}
+    failed_rows = {p.row for p in problems}
     for p in checked:
         shown = _show(p.column, header_of.get(p.column)) if p.column else None
-        if (p.row, shown) not in converted:
+        follows = p.column in _AUTO and p.column not in header_of and p.row in failed_rows
+        if (p.row, shown) not in converted and not follows:
             problems.append(Problem(p.file, p.row, shown, p.message))
     # Rows repeating rows already in the catalogue (raw or imported before); repeats within
     # the file were reported by validate.
@@ -763,21 +767,26 @@ def _csv_text(frame: pd.DataFrame) -> str:
 
 
 def _commit(files: dict[Path, str]) -> None:
-    """Write every file to a temporary file beside it, then move each into place."""
+    """Write every file to a temporary file beside it, then move each into place.
+
+    A failure while writing leaves the targets as they were and removes the temporary files.
+    """
     staged: list[tuple[str, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for target, text in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append((tmp, target))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
-            staged.append((tmp, target))
-    except BaseException:
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
-        raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
 
 
 def _sidecar_text(target: Path, text: str, entry: dict, title: str) -> str:

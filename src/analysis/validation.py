@@ -529,7 +529,12 @@ def duplicate_problems(
         if values in first:
             file, row = labels[i]
             problems.append(
-                Problem(file, row, None, f"duplicates {_where(labels, i, labels[first[values]])}")
+                Problem(
+                    file,
+                    row,
+                    None,
+                    f"duplicates {_where(labels, i, labels[first[values]])} (every column equal)",
+                )
             )
             reported.add(i)
         else:
