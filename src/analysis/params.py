@@ -64,6 +64,16 @@ ASSUMPTION_REQUIRED = ("id", "title", "statement", "rationale", "source", "uncer
 ASSUMPTION_ID = re.compile(r"^A\d{2}[a-z]?$")
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loader that keeps dates as text, so a bad date is reported with its parameter."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class ParameterError(UserError):
     """A parameter or assumption file is invalid; the message names file, entry and field."""
 
@@ -279,7 +289,7 @@ def _check_entry(raw: Any, where: str) -> dict[str, Any]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         raise ParameterError(f"{_label(path)}: not valid YAML ({exc})") from None
     except OSError as exc:
