@@ -574,6 +574,134 @@ def _show(column: str, header: str | None) -> str:
     return f"{header} ({column})"
 
 
+@dataclass
+class _Layout:
+    """Where things are in a user file: header row, data rows and column positions."""
+
+    label: str
+    header_row: int
+    headers: list[object]
+    body: Grid
+    schema: Schema
+    mapping: dict[str, int]
+    ignored: list[str]
+
+    @property
+    def header_of(self) -> dict[str, str]:
+        """Catalogue column → the user's header text."""
+        return {name: str(self.headers[i]) for name, i in self.mapping.items()}
+
+
+def _layout(path: Path, sheet: str | None, table: str | None) -> _Layout:
+    """Find the header, the target table and its columns; UserError if one is missing."""
+    label = str(path)
+    grid = read_grid(path, sheet)
+    if not grid:
+        raise UserError(f"{label}: the file has no rows")
+    # Exports often carry a title above the header: take the first row naming known columns.
+    at = next((i for i, (_, cells) in enumerate(grid[:20]) if _known_header_count(cells) >= 2), 0)
+    header_row, headers = grid[at]
+    if not grid[at + 1 :]:
+        raise UserError(f"{label}: only a header (row {header_row}), no data rows below it")
+    if table is None:
+        try:
+            table = guess_table(headers)
+        except UserError as exc:
+            raise UserError(f"{label}, row {header_row}: {exc}") from exc
+    if table not in IMPORTABLE:
+        raise UserError(f"--table {table!r}: choose one of {', '.join(IMPORTABLE)}")
+    schema = SCHEMAS[table]
+    mapping, ignored = map_headers(headers, schema)
+    for name in _required(schema):
+        if name not in mapping:
+            key = "area" if name in ("area_code", "regency_code") else name
+            examples = [v for v in HEADERS.get(key, ()) if v != name][:2]
+            hint = " or ".join(repr(e) for e in [*examples, name])
+            raise UserError(
+                f"{label}, row {header_row}, column {name}: required column is missing "
+                f"(name it e.g. {hint})"
+            )
+    return _Layout(label, header_row, headers, grid[at + 1 :], schema, mapping, ignored)
+
+
+def _convert_rows(
+    layout: _Layout, sources: list[str]
+) -> tuple[list[dict[str, str]], list[Label], list[Problem]]:
+    """Convert every data row to the catalogue's text form, collecting problems."""
+    schema, mapping, header_of = layout.schema, layout.mapping, layout.header_of
+    problems: list[Problem] = []
+    records: list[dict[str, str]] = []
+    labels: list[Label] = []
+    pending: list[tuple[int, str, str]] = []
+    # The indicator decides how a value with "%" is read, so it is converted first.
+    order = sorted(schema.columns, key=lambda c: c.name != "indicator")
+    for (row_number, cells), source in zip(layout.body, sources, strict=True):
+        if any(not _blank(c) for c in cells[len(layout.headers) :]):
+            problems.append(Problem(layout.label, row_number, None, "more cells than headers"))
+        values: dict[str, str] = {}
+        for column in (c for c in order if c.name in mapping):
+            i = mapping[column.name]
+            cell = cells[i] if i < len(cells) else None
+            values[column.name] = ""
+            if _blank(cell):
+                continue
+            try:
+                values[column.name] = _convert(cell, column, values)
+            except data.AmbiguousRegency:
+                pending.append((len(records), column.name, _text(cell)))
+            except (ValueError, UserError) as exc:
+                where = _show(column.name, header_of[column.name])
+                problems.append(Problem(layout.label, row_number, where, str(exc)))
+        _fill_auto(values, schema, cells, mapping, source)
+        records.append(values)
+        labels.append((layout.label, row_number))
+    problems += _resolve_pending(pending, records, labels, header_of)
+    return records, labels, problems
+
+
+def _fill_auto(
+    values: dict[str, str], schema: Schema, cells: list, mapping: dict[str, int], source: str
+) -> None:
+    """Fill the columns a handed-over file lacks: date precision, source, row id."""
+    if "date_precision" in schema.names and not values.get("date_precision"):
+        if values.get("date"):
+            values["date_precision"] = parse_date(cells[mapping["date"]])[1]
+    values["source_id"] = source
+    for id_column in ("fact_id", "case_id"):
+        if id_column in schema.names and not values.get(id_column):
+            values[id_column] = _row_id("user", values, schema)
+
+
+def _table_problems(
+    layout: _Layout,
+    frame: pd.DataFrame,
+    labels: list[Label],
+    refs: References,
+    problems: list[Problem],
+) -> list[Problem]:
+    """Schema problems of the converted rows, and repeats of rows already in the catalogue."""
+    schema, header_of = layout.schema, layout.header_of
+    out = list(problems)
+    # A value that failed conversion is blank now: do not report it twice, nor the columns the
+    # importer derives from it (date_precision from the date).
+    converted = {(p.row, p.column) for p in problems}
+    failed_rows = {p.row for p in problems}
+    for p in validate(frame, schema, labels, refs, file=layout.label):
+        shown = _show(p.column, header_of.get(p.column)) if p.column else None
+        follows = p.column in _AUTO and p.column not in header_of and p.row in failed_rows
+        if (p.row, shown) not in converted and not follows:
+            out.append(Problem(p.file, p.row, shown, p.message))
+    existing, existing_labels = _existing(schema.name)
+    both = pd.concat([existing[schema.names].astype(str), frame], ignore_index=True)
+    seen = set(out)
+    out += [
+        p
+        for p in duplicate_problems(both, schema, [*existing_labels, *labels])
+        if p.file == layout.label and p not in seen
+    ]
+    return sorted(out, key=lambda p: p.row or 0)
+
+
 def import_file(
     path: str | Path,
     *,
@@ -610,125 +738,30 @@ def import_file(
         One message naming file, row and column; nothing is written.
     """
     path = Path(path)
-    label = str(path)
-    grid = read_grid(path, sheet)
-    if not grid:
-        raise UserError(f"{label}: the file has no rows")
-    header_at = next((i for i, (_, c) in enumerate(grid[:20]) if _known_header_count(c) >= 2), 0)
-    header_row, headers = grid[header_at]
-    body = grid[header_at + 1 :]
-    if not body:
-        raise UserError(f"{label}: only a header (row {header_row}), no data rows below it")
-    if table is None:
-        try:
-            table = guess_table(headers)
-        except UserError as exc:
-            raise UserError(f"{label}, row {header_row}: {exc}") from exc
-    if table not in IMPORTABLE:
-        raise UserError(f"--table {table!r}: choose one of {', '.join(IMPORTABLE)}")
-    schema = SCHEMAS[table]
-    mapping, ignored = map_headers(headers, schema)
-    for name in _required(schema):
-        if name not in mapping:
-            examples = [v for v in HEADERS.get(name, ()) if v != name][:2]
-            if name in ("area_code", "regency_code"):
-                examples = list(HEADERS["area"][:2])
-            hint = " or ".join(repr(e) for e in [*examples, name])
-            raise UserError(
-                f"{label}, row {header_row}, column {name}: required column is missing "
-                f"(name it e.g. {hint})"
-            )
-    header_of = {name: str(headers[i]) for name, i in mapping.items()}
-
-    source_at = mapping.get("source_id")
-    source_cells = [
-        _text(cells[source_at]) if source_at is not None and source_at < len(cells) else ""
-        for _, cells in body
-    ]
-    info = _source_info(label, source_url, publisher, date_published, not all(source_cells))
-    sources = data.load_table("sources")
-    new_source_id, new_source = (
-        _source_row(info, path, sources) if info is not None else (None, None)
-    )
-
-    problems: list[Problem] = []
-    records: list[dict[str, str]] = []
-    labels: list[Label] = []
-    pending_area: list[tuple[int, str, str]] = []
-    order = sorted(schema.columns, key=lambda c: c.name != "indicator")  # indicator first
-    for (row_number, cells), source in zip(body, source_cells, strict=True):
-        if len(cells) > len(headers) and any(not _blank(c) for c in cells[len(headers) :]):
-            problems.append(Problem(label, row_number, None, "more cells than header columns"))
-        values: dict[str, str] = {}
-        for column in order:
-            if column.name not in mapping:
-                continue
-            i = mapping[column.name]
-            cell = cells[i] if i < len(cells) else None
-            if _blank(cell):
-                values[column.name] = ""
-                continue
-            try:
-                values[column.name] = _convert(cell, column, values)
-            except data.AmbiguousRegency:
-                values[column.name] = ""
-                pending_area.append((len(records), column.name, _text(cell)))
-            except (ValueError, UserError) as exc:
-                where = _show(column.name, header_of[column.name])
-                problems.append(Problem(label, row_number, where, str(exc)))
-                values[column.name] = ""
-        if "date" in values and "date_precision" in schema.names:
-            if values.get("date_precision", "") == "" and values["date"]:
-                values["date_precision"] = parse_date(cells[mapping["date"]])[1]
-        values["source_id"] = source or (new_source_id or "")
-        for id_column, prefix in (("fact_id", "user"), ("case_id", "user")):
-            if id_column in schema.names and not values.get(id_column):
-                values[id_column] = _row_id(prefix, values, schema)
-        records.append(values)
-        labels.append((label, row_number))
-    problems += _resolve_pending(pending_area, records, labels, header_of)
-
-    frame = pd.DataFrame(
-        [{c: r.get(c, "") for c in schema.names} for r in records], columns=schema.names
-    ).astype(str)
+    layout = _layout(path, sheet, table)
+    at = layout.mapping.get("source_id")
+    cells = [_text(c[at]) if at is not None and at < len(c) else "" for _, c in layout.body]
+    info = _source_info(layout.label, source_url, publisher, date_published, not all(cells))
+    new_id, new_source = None, None
     refs = data.references()
-    if new_source_id:
-        refs = References(refs.sources | {new_source_id}, refs.regencies, refs.provinces)
-    checked = validate(frame, schema, labels, refs)
-    # Values that failed conversion are blank now; do not report them twice.
-    # Columns the importer fills (date_precision from the date) follow those values.
-    converted = {(p.row, p.column) for p in problems}
-    failed_rows = {p.row for p in problems}
-    for p in checked:
-        shown = _show(p.column, header_of.get(p.column)) if p.column else None
-        follows = p.column in _AUTO and p.column not in header_of and p.row in failed_rows
-        if (p.row, shown) not in converted and not follows:
-            problems.append(Problem(p.file, p.row, shown, p.message))
-    # Rows repeating rows already in the catalogue (raw or imported before); repeats within
-    # the file were reported by validate.
-    existing, existing_labels = _existing(table)
-    both = pd.concat([existing[schema.names].astype(str), frame], ignore_index=True)
-    seen = set(problems)
-    problems += [
-        p
-        for p in duplicate_problems(both, schema, [*existing_labels, *labels])
-        if p.file == label and p not in seen
-    ]
+    if info is not None and not all(cells):  # options only fill rows without a source_id
+        new_id, new_source = _source_row(info, path, data.load_table("sources"))
+        refs = References(refs.sources | {new_id}, refs.regencies, refs.provinces)
+    records, labels, problems = _convert_rows(layout, [c or new_id or "" for c in cells])
+    names = layout.schema.names
+    frame = pd.DataFrame([{c: r.get(c, "") for c in names} for r in records], columns=names)
+    problems = _table_problems(layout, frame.astype(str), labels, refs, problems)
     if problems:
-        problems.sort(key=lambda p: p.row or 0)
-        raise ValidationError(
-            problems, hint=f"; `python -m analysis data check {label}` lists them"
-        )
-
-    target = paths.user_data_dir() / f"{table}.csv"
+        hint = f"; `python -m analysis data check {layout.label}` lists them"
+        raise ValidationError(problems, hint=hint)
     result = ImportResult(
-        table=table,
-        file=label,
+        table=layout.schema.name,
+        file=layout.label,
         rows=len(frame),
-        target=target,
-        columns={header_of[n]: n for n in mapping},
-        ignored=ignored,
-        source_id=new_source_id,
+        target=paths.user_data_dir() / f"{layout.schema.name}.csv",
+        columns={header: name for name, header in layout.header_of.items()},
+        ignored=layout.ignored,
+        source_id=new_id,
         frame=frame,
     )
     if not dry_run:
