@@ -12,6 +12,9 @@ match the group a budget covers.
 Rules used (facts file, section 2): JKM pays Rp42 juta per death; scholarships follow a JKM
 death only after at least 3 years of contributions, and follow a JKK death without that wait;
 a JKK death pays 48 × the declared income plus the periodic benefit and funeral costs.
+The reported 3-month wait before JKM pays (UNCONFIRMED) is not applied again: the death rate
+(A03) is a rate of claims actually paid. Scholarship rupiah are the amount committed per case,
+paid out year by year while the children study.
 """
 
 from __future__ import annotations
@@ -31,14 +34,13 @@ LEVELS = ("low", "central", "high")
 ASSUMPTION_IDS = {
     "jkm_death_rate": "A03",
     "jkk_accident_rate": "A04",
-    "jkk_death_rate": "A04b",
-    "jkk_claim_cost_rp": "A04c",
-    "scholarship_uptake": "A05",
-    "scholarship_amount_rp": "A06",
+    "jkk_death_rate": "A05",
+    "scholarship_uptake": "A06",
+    "jkk_claim_cost_rp": "A11",
+    "scholarship_amount_rp": "A12",
 }
 # Minimum contribution years before a JKM (non-work) death gives heirs scholarships.
 SCHOLARSHIP_MIN_YEARS = "benefits.beasiswa.jkm_min_contribution_years"
-_SCHOLARSHIP_MIN_YEARS_FALLBACK = 3
 
 
 def _assumptions(assumptions: dict | None) -> dict:
@@ -81,13 +83,6 @@ def check_assumptions(assumptions: dict | None = None) -> list[str]:
         for role, aid in ASSUMPTION_IDS.items()
         if aid not in log or log[aid].get("value") is None
     ]
-
-
-def _scholarship_min_years(params: Any, on: date | None) -> int:
-    try:
-        return int(params.get(SCHOLARSHIP_MIN_YEARS, on))
-    except (KeyError, LookupError):
-        return _SCHOLARSHIP_MIN_YEARS_FALLBACK
 
 
 def eligible_worker_years(years: int, prior_contribution_years: int, min_years: int) -> int:
@@ -198,8 +193,8 @@ def expected_benefits(
     cost, cost_id = rate("jkk_claim_cost_rp")
     per_jkk_death = (
         int(params.get("benefits.jkk.death_multiple", day)) * basis
-        + int(params.get("benefits.jkm.santunan_berkala_rp", day))
-        + int(params.get("benefits.jkm.pemakaman_rp", day))
+        + int(params.get("benefits.jkk.death_berkala_rp", day))
+        + int(params.get("benefits.jkk.death_pemakaman_rp", day))
     )
     accidents = None if acc_rate is None else worker_years * acc_rate
     jkk_deaths = None if death_rate is None else worker_years * death_rate
@@ -211,15 +206,15 @@ def expected_benefits(
         "assumptions": [acc_id, death_id, cost_id],
         "parameters": [
             "benefits.jkk.death_multiple",
-            "benefits.jkm.santunan_berkala_rp",
-            "benefits.jkm.pemakaman_rp",
+            "benefits.jkk.death_berkala_rp",
+            "benefits.jkk.death_pemakaman_rp",
         ],
     }
 
     uptake, uptake_id = rate("scholarship_uptake")
     amount, amount_id = rate("scholarship_amount_rp")
     cap = int(params.get("benefits.beasiswa.max_total_rp", day))
-    min_years = _scholarship_min_years(params, day)
+    min_years = int(params.get(SCHOLARSHIP_MIN_YEARS, day))
     eligible_years = eligible_worker_years(years, prior, min_years)
     eligible = None
     if jkm_rate is not None and death_rate is not None:
@@ -231,14 +226,17 @@ def expected_benefits(
         "eligible_deaths": eligible,
         "payout_rp": scholarships,
         "assumptions": [jkm_id, death_id, uptake_id, amount_id],
-        "parameters": ["benefits.beasiswa.max_total_rp"],
+        "parameters": ["benefits.beasiswa.max_total_rp", SCHOLARSHIP_MIN_YEARS],
         "min_contribution_years": min_years,
     }
 
     payouts = [jkm["payout_rp"], jkk["death_payout_rp"], jkk["other_payout_rp"],
                beasiswa["payout_rp"]]
     total = sum(p for p in payouts if p is not None)
-    used = sorted({a for part in (jkm, jkk, beasiswa) for a in part["assumptions"]})
+    used = sorted(
+        {a for part in (jkm, jkk, beasiswa) for a in part["assumptions"]}
+        | set(breakdown["assumptions"])
+    )
     return {
         "workers": workers,
         "years": years,

@@ -83,6 +83,9 @@ PACKAGES: dict[str, Package] = {
 }
 DEFAULT_PACKAGE = "jkk-jkm"
 INCOME_FLOOR = "bpu.income.floor_rp"
+# Assumption that a pemda-paid BPU worker declares the lowest income basis (cited whenever the
+# floor is used because no income was given).
+FLOOR_ASSUMPTION = "A10"
 
 
 def _parameters(params: Parameters | None) -> Parameters:
@@ -226,7 +229,8 @@ def contribution_breakdown(
         ``package``, ``label`` ("JKK+JKM"), ``basis`` ("income"/"wage"), ``basis_rp`` (the amount
         the rates apply to), ``components`` (list of dicts: ``programme``, ``parameter``,
         ``value``, ``amount_rp`` unrounded Decimal, ``reference``, ``source_id``, ``assumption``)
-        and ``total_rp`` (whole rupiah, the billed amount).
+        ``total_rp`` (whole rupiah, the billed amount) and ``assumptions`` (ids used: a rate
+        that is an assumption, and A10 when the lowest income basis is taken by default).
     """
     pkg = get_package(package)
     params = _parameters(params)
@@ -248,6 +252,9 @@ def contribution_breakdown(
                 "assumption": entry.get("assumption", ""),
             }
         )
+    assumptions = [p["assumption"] for p in parts if p["assumption"]]
+    if pkg.basis == "income" and income_rp is None:
+        assumptions.append(FLOOR_ASSUMPTION)
     return {
         "package": pkg.name,
         "label": pkg.label,
@@ -255,6 +262,7 @@ def contribution_breakdown(
         "basis_rp": _whole_rupiah(basis),
         "components": parts,
         "total_rp": _whole_rupiah(sum((p["amount_rp"] for p in parts), Decimal(0))),
+        "assumptions": assumptions,
     }
 
 
