@@ -336,6 +336,16 @@ SCHEMAS: dict[str, Schema] = {
                 Column("covered_context"),
                 *_tail(),
             ),
+            unique=(
+                (
+                    "area_code",
+                    "period_start",
+                    "period_end",
+                    "benefit",
+                    "covered_context",
+                    "source_id",
+                ),
+            ),
             ordered=(("period_start", "period_end"),),
             importable=True,
         ),
