@@ -4,9 +4,11 @@ Fixture province 99 (tests/fixtures/coverage/), as of 2024-12-31, 100 workers pe
 JKK+JKM Rp16.800 per month (= 1% × Rp1.000.000 + Rp6.800), so Rp201.600 per worker per year:
 
 - 99.01 Alpha (10 desa): pekerja_rentan 500 (F02; F01 older, F06 planned, F07 after as_of)
-  + perangkat_desa_bpd 120 (F03 combined; F04/F05 same date are part of it) = 620.
+  + perangkat_desa_bpd 120 (F03 combined; F04/F05 same date are part of it) = 620 in total;
+  counted against targets (pekerja_rentan + palm + other): 500.
 - 99.02 Beta (5 desa): perangkat_desa 40 + bpd 10 (newer than the combined F08) = 50,
-  thl 50, palm 100 (UNCONFIRMED), other = fishers 30 + kader 20 = 50; total 250.
+  thl 50, palm 100 (UNCONFIRMED), other = fishers 30 + kader 20 = 50; total 250;
+  counted against targets: 100 + 50 = 150.
 - 99.03 Gamma (8 desa): no coverage facts → "no data".
 - 99.04 Epsilon (2 desa): two CONFLICT facts 250 and 300 for the same thing → 250.
 - 99.71 Delta (kota, 0 desa, 20 kelurahan): 400 (ESTIMATE); village basis does not apply.
@@ -67,11 +69,13 @@ def test_segments_combine_without_double_counting(tables):
     assert alpha["covered_pekerja_rentan"] == 500
     assert alpha["covered_perangkat_desa_bpd"] == 120  # combined F03, not 120 + 100 + 20
     assert alpha["covered_total"] == 620
+    assert alpha["covered_rentan"] == 500  # officials not counted against targets
     assert math.isnan(alpha["covered_thl_non_asn"])  # unknown, not zero
     beta = cov.loc["99.02"]
     assert beta["covered_perangkat_desa_bpd"] == 50  # 40 + 10, newer than combined 45
     assert beta["covered_other"] == 50  # fishers 30 + kader 20
     assert beta["covered_total"] == 250  # 50 + 50 + 100 + 50
+    assert beta["covered_rentan"] == 150  # palm 100 + other 50
     assert cov.loc["99.04", "covered_total"] == 250  # CONFLICT 250 vs 300 → smaller
     assert cov.loc["99.71", "covered_total"] == 400  # all_workers 9000 not counted
     assert "99.03" not in cov.index
@@ -89,9 +93,9 @@ def test_as_of_cut_off(tables):
 def test_village_target_and_kota_without_desa(tables, informal):
     table = _table(tables, informal)
     assert table.loc["99.01", "target_village"] == 1000  # 100 × 10 desa
-    assert table.loc["99.01", "rate_village"] == pytest.approx(0.62)  # 620 / 1000
-    assert table.loc["99.01", "gap_workers_village"] == 380  # 1000 − 620
-    assert table.loc["99.01", "gap_rp_year_village"] == 76_608_000  # 380 × 201.600
+    assert table.loc["99.01", "rate_village"] == pytest.approx(0.5)  # 500 / 1000
+    assert table.loc["99.01", "gap_workers_village"] == 500  # 1000 − 500
+    assert table.loc["99.01", "gap_rp_year_village"] == 100_800_000  # 500 × 201.600
     delta = table.loc["99.71"]
     assert math.isnan(delta["target_village"]) and delta["target_village_reason"] == "A02"
     assert math.isnan(delta["rate_village"]) and math.isnan(delta["gap_workers_village"])
@@ -121,7 +125,7 @@ def test_informal_own_figure_first_then_a01_estimate(tables, informal):
     assert inf.loc["99.71", "target_informal"] == pytest.approx(24_000)
     assert math.isnan(inf.loc["99.04", "target_informal"])
     table = _table(tables, informal, basis="informal")
-    assert table.loc["99.02", "rate"] == pytest.approx(0.125)  # 250 / 2.000
+    assert table.loc["99.02", "rate"] == pytest.approx(0.075)  # 150 / 2.000
     assert table.loc["99.71", "rate"] == pytest.approx(400 / 24_000)
     assert bool(table.loc["99.01", "has_estimate"])  # A01 target is an estimate
     assert not bool(table.loc["99.02", "has_estimate"])
@@ -130,15 +134,15 @@ def test_informal_own_figure_first_then_a01_estimate(tables, informal):
 def test_declared_target_newest(tables, informal):
     table = _table(tables, informal, basis="declared")
     assert table.loc["99.01", "target_declared"] == 1500  # 2024 target replaces 2022 one
-    assert table.loc["99.01", "rate"] == pytest.approx(620 / 1500)
-    assert table.loc["99.01", "gap_rp_year"] == 880 * ANNUAL  # (1500 − 620) × 201.600
+    assert table.loc["99.01", "rate"] == pytest.approx(500 / 1500)
+    assert table.loc["99.01", "gap_rp_year"] == 1000 * ANNUAL  # (1500 − 500) × 201.600
     assert math.isnan(table.loc["99.02", "target_declared"])
     assert table.loc["99.01", "newest_input_date"] == pd.Timestamp("2024-06-01")
 
 
 def test_rank_nan_last_ties_min(tables, informal):
     table = _table(tables, informal)
-    # village rates: Epsilon 1,25; Alpha 0,62; Beta 0,5; Gamma and Delta NaN → 4 and 4
+    # village rates: Epsilon 1,25; Alpha 0,5; Beta 0,3; Gamma and Delta NaN → 4 and 4
     assert table["rank"].to_dict() == {"99.01": 2, "99.02": 3, "99.03": 4, "99.04": 1,
                                        "99.71": 4}
     ranks = coverage.rank_within(pd.Series([0.5, 0.5, np.nan, 0.7]))
@@ -215,12 +219,13 @@ def test_league_table_indonesian_text(tables, informal):
     league = coverage.league_table(table, "id")
     alpha = league[league["Kabupaten/Kota"] == "Kabupaten Alpha"].iloc[0]
     assert alpha["Peringkat"] == "2"
-    assert alpha["Cakupan"] == "62,0%"
+    assert alpha["Cakupan"] == "50,0%"
     assert alpha["Target (100 per desa)"] == "1.000"
-    assert alpha["Biaya menutup kesenjangan per tahun"] == "Rp76,61 juta"  # 76.608.000
+    assert alpha["Biaya menutup kesenjangan per tahun"] == "Rp100,8 juta"  # 100.800.000
     assert alpha["Perubahan sejak data sebelumnya"] == "+320"
     gamma = league[league["Kabupaten/Kota"] == "Kabupaten Gamma"].iloc[0]
-    assert gamma["Pekerja terlindungi"] == "–" and "tidak ada data" in gamma["Catatan"]
+    assert gamma["Pekerja rentan terlindungi"] == "–" and "tidak ada data" in gamma["Catatan"]
+    assert alpha["Semua kelompok terlindungi"] == "620"
     delta = league[league["Kabupaten/Kota"] == "Kota Delta"].iloc[0]
     assert "A02" in delta["Catatan"] and "perkiraan" in delta["Catatan"]
     assert list(league["Peringkat"])[-1] == "4"  # no-data rows last
@@ -232,9 +237,9 @@ def test_narrative_numbers_are_computed(tables, informal):
     text = coverage.narrative(table, "id")
     # 4 of 5 with data; covered 620 + 250 + 250 + 400 = 1.520
     assert "4 dari 5 kabupaten/kota" in text and "**1.520**" in text
-    # village rates known for Epsilon (125%), Alpha, Beta: 1 reached; gap 380 + 250 + 0 = 630
+    # village rates known for Epsilon (125%), Alpha, Beta: 1 reached; gap 500 + 350 + 0 = 850
     assert "1 dari 3" in text and "Kabupaten Epsilon (125,0%)" in text
-    assert "**630 pekerja**" in text and "Rp127,01 juta" in text  # 630 × 201.600 = 127.008.000
+    assert "**850 pekerja**" in text and "Rp171,36 juta" in text  # 850 × 201.600 = 171.360.000
     assert "Rp16.800" in text
     assert "A02" in text
     english = coverage.narrative(table, "en")

@@ -86,8 +86,8 @@ def test_coverage_charts_draw_in_both_languages(table, lang, tmp_path):
     no_data = "tidak ada data" if lang == "id" else "no data"
     bars = figures.coverage_by_regency(table, lang=lang)
     assert no_data in _texts(bars)  # Gamma
-    # Alpha: 620 of 1.000 → 62,0% / 62.0%
-    assert ("62,0%" if lang == "id" else "62.0%") in _texts(bars)
+    # Alpha: 500 pekerja rentan of 1.000 → 50,0% / 50.0%
+    assert ("50,0%" if lang == "id" else "50.0%") in _texts(bars)
     for fig in (bars, figures.segment_breakdown(table, lang=lang),
                 figures.gap_cost(table, lang=lang)):
         assert figures.save_figure(fig, tmp_path / "c.png").stat().st_size > 0
@@ -96,8 +96,8 @@ def test_coverage_charts_draw_in_both_languages(table, lang, tmp_path):
 
 def test_gap_chart_in_indonesian_rupiah(table):
     fig = figures.gap_cost(table, lang="id")
-    # Alpha: (1.000 − 620) × 16.800 × 12 = Rp76.608.000 → "Rp76,61 juta (380)"
-    assert "Rp76,61 juta (380)" in _texts(fig)
+    # Alpha: (1.000 − 500) × 16.800 × 12 = Rp100.800.000 → "Rp100,8 juta (500)"
+    assert "Rp100,8 juta (500)" in _texts(fig)
     plt.close(fig)
 
 
@@ -126,7 +126,7 @@ def test_tile_map_colours_and_no_data(table):
     assert len(tiles) == 5
     hatched = [p for p in tiles if p.get_hatch()]
     assert len(hatched) == 1  # Gamma: no data
-    assert "62%" in _texts(fig)  # Alpha 0,62
+    assert "50%" in _texts(fig)  # Alpha 0,5
     plt.close(fig)
 
 

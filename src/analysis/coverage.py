@@ -45,6 +45,13 @@ SEGMENT_GROUPS: dict[str, tuple[str, ...]] = {
 }
 SEGMENTS: tuple[str, ...] = tuple(SEGMENT_GROUPS)
 
+# Segments counted against the targets. Every basis measures vulnerable (informal, non-wage)
+# workers: "1 desa 100 pekerja rentan" counts them apart from village officials (Labuhanbatu:
+# "100 per desa ... village heads and BPD already covered"), and informal workers exclude wage
+# earners. Village officials, BPD and non-ASN contract staff (wage workers) are shown in
+# covered_total and the segment chart but not counted in the rates.
+RATE_SEGMENTS: tuple[str, ...] = ("pekerja_rentan", "palm_workers", "other")
+
 # Only workers actually protected count; "planned" (announced) and "uncovered" rows describe
 # something else and are left out.
 COVERED_STATUSES: frozenset[str] = frozenset({"registered", "funded"})
@@ -240,8 +247,10 @@ def covered_by_segment(facts: pd.DataFrame, as_of: date | str | None = None) -> 
     """Workers covered per area and segment on ``as_of`` (see ``segment_facts`` for the rules).
 
     ``covered_total`` is the sum of the five segments (pekerja_rentan, perangkat_desa_bpd,
-    thl_non_asn, palm_workers, other). A segment without facts is NaN (unknown), not 0; the total
-    adds the known segments.
+    thl_non_asn, palm_workers, other); ``covered_rentan`` the sum of ``RATE_SEGMENTS``
+    (pekerja_rentan, palm_workers, other), the count the targets are measured against. A segment
+    without facts is NaN (unknown), not 0; the sums add the known segments and are NaN when none
+    of their segments is known.
 
     Parameters
     ----------
@@ -254,12 +263,13 @@ def covered_by_segment(facts: pd.DataFrame, as_of: date | str | None = None) -> 
     -------
     DataFrame
         One row per ``area_code`` with data: ``covered_<segment>`` for each segment,
-        ``covered_total``, ``coverage_date`` (newest fact used), ``coverage_flags`` (set of
-        flags of the facts used), ``coverage_sources`` (source ids, ``;``-joined).
+        ``covered_total``, ``covered_rentan``, ``coverage_date`` (newest fact used),
+        ``coverage_flags`` (set of flags of the facts used), ``coverage_sources`` (source ids,
+        ``;``-joined).
     """
     used = segment_facts(facts, as_of)
     columns = ["area_code", *(f"covered_{s}" for s in SEGMENTS), "covered_total",
-               "coverage_date", "coverage_flags", "coverage_sources"]
+               "covered_rentan", "coverage_date", "coverage_flags", "coverage_sources"]
     records = []
     for area, rows in used.groupby("area_code", sort=True):
         record: dict[str, object] = {"area_code": area}
@@ -271,8 +281,10 @@ def covered_by_segment(facts: pd.DataFrame, as_of: date | str | None = None) -> 
                 record[f"covered_{seg}"] = sum(
                     _sum_rows(part) for _, part in seg_rows.groupby(["segment", "_date"])
                 )
-        record["covered_total"] = float(
-            np.nansum([record[f"covered_{s}"] for s in SEGMENTS])
+        record["covered_total"] = float(np.nansum([record[f"covered_{s}"] for s in SEGMENTS]))
+        rentan = [record[f"covered_{s}"] for s in RATE_SEGMENTS]
+        record["covered_rentan"] = (
+            float(np.nansum(rentan)) if np.isfinite(rentan).any() else np.nan
         )
         record["coverage_date"] = rows["_date"].max()
         record["coverage_flags"] = _flags(rows["flag"])
@@ -596,11 +608,13 @@ def build_coverage_table(
 ) -> pd.DataFrame:
     """Coverage of each regency against every target basis (pure; see the module docstring).
 
-    For each basis ``b`` in village / informal / declared: ``target_b``, ``rate_b`` = covered ÷
-    target, ``gap_workers_b`` = max(target − covered, 0) and ``gap_rp_year_b`` = gap × monthly
-    contribution × 12. ``target``, ``rate``, ``gap_workers``, ``gap_rp_year`` and ``rank`` repeat
-    the chosen ``target_basis``. Without coverage data every rate and gap is NaN (unknown), not
-    0, and ``status`` is ``"no data"``.
+    For each basis ``b`` in village / informal / declared: ``target_b``, ``rate_b`` =
+    ``covered_rentan`` ÷ target, ``gap_workers_b`` = max(target − covered_rentan, 0) and
+    ``gap_rp_year_b`` = gap × monthly contribution × 12. ``target``, ``rate``, ``gap_workers``,
+    ``gap_rp_year`` and ``rank`` repeat the chosen ``target_basis``. Without coverage data every
+    rate and gap is NaN (unknown), not 0, and ``status`` is ``"no data"``; with data only on
+    village officials or contract staff (no ``RATE_SEGMENTS``), status is ``"ok"`` but rate and
+    gap stay NaN.
 
     Freshness and quality: ``newest_input_date`` is the newest date among the coverage facts
     and the target of the chosen basis; ``has_unconfirmed`` / ``has_estimate`` say whether any
@@ -654,8 +668,8 @@ def build_coverage_table(
     annual = float(monthly_contribution_rp) * 12
     for basis in BASES:
         target = table[f"target_{basis}"].astype(float)
-        cov = table["covered_total"].astype(float)
-        usable = has_data & (target > 0)
+        cov = table["covered_rentan"].astype(float)
+        usable = has_data & (target > 0) & cov.notna()
         table[f"rate_{basis}"] = np.where(usable, cov / target, np.nan)
         gap = np.where(usable, np.maximum(target - cov, 0), np.nan)
         table[f"gap_workers_{basis}"] = gap
@@ -848,6 +862,8 @@ def _notes(row: pd.Series, lang: str) -> str:
     notes = []
     if row["status"] == NO_DATA:
         notes.append(i18n.t("common.no_data", lang))
+    if row["status"] != NO_DATA and pd.isna(row["covered_rentan"]):
+        notes.append(_t("note_officials_only", lang))
     if row["target_basis"] == "village" and row.get("target_village_reason") == "A02":
         notes.append(_t("note_no_desa", lang))
     if row["has_unconfirmed"]:
@@ -895,7 +911,8 @@ def league_table(table: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
             _t("col_rank", lang): [str(r) if pd.notna(r) else "–" for r in rows["rank"]],
             i18n.t("common.regency", lang): rows["name"].to_list(),
             _t("col_desa", lang): [num(v) for v in rows["desa"]],
-            _t("col_covered", lang): [num(v) for v in rows["covered_total"]],
+            _t("col_covered", lang): [num(v) for v in rows["covered_rentan"]],
+            _t("col_covered_all", lang): [num(v) for v in rows["covered_total"]],
             _t(f"col_target_{basis}", lang): [num(v) for v in rows["target"]],
             _t("col_rate", lang): [
                 numbers.format_percent(float(v), lang) if pd.notna(v) else "–"
@@ -943,6 +960,7 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
             total=numbers.format_number(len(table), lang),
             no_data=numbers.format_number(len(table) - len(has), lang),
             covered=numbers.format_number(float(has["covered_total"].sum()), lang),
+            rentan=numbers.format_number(float(has["covered_rentan"].sum()), lang),
         )
     ]
     if not ranked.empty:
