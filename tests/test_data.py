@@ -67,6 +67,24 @@ def test_missing_sidecar_and_field_are_reported(raw_copy):
     assert any("claims.csv.meta.yml: missing fields licence" in p for p in problems)
 
 
+def test_shipped_names_resolve_to_their_codes():
+    for row in data.load_table("regency_aliases").itertuples(index=False):
+        assert data.resolve_regency(row.alias) == row.regency_code, row.alias
+    sumut = data.regencies("12")
+    assert len(sumut) == 33  # 25 kabupaten + 8 kota
+    for row in sumut.itertuples(index=False):
+        for name in (row.name, row.short_name, row.name.upper()):
+            assert data.resolve_regency(name) == row.regency_code, name
+    assert data.resolve_regency("Kab. Labusel") == "12.22"
+    assert data.resolve_regency("LABUHAN BATU SELATAN") == "12.22"
+    assert data.resolve_regency("Kabupaten Toba Samosir") == "12.12"
+
+
+def test_shipped_dataset_is_valid():
+    report = data.check_dataset(include_user=False)
+    assert report.ok, "\n".join(report.problems[:20])
+
+
 # --- Loaders --------------------------------------------------------------------------------------
 
 
