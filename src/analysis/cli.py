@@ -161,10 +161,32 @@ def _add_reports(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "reports",
         help="build the report PDFs, HTML and XLSX",
-        description="Execute the report notebooks with papermill and render them.",
+        description=(
+            "Execute the report notebooks with papermill and render each one to PDF, HTML and "
+            "XLSX under reports/<lang>/, with reports/manifest.json and reports/build.log. "
+            "Reports whose inputs did not change are skipped. Exit codes: 0 done, 1 some "
+            "report failed (the others were built), 2 user error, 3 another run is building."
+        ),
     )
+    p.add_argument("--province", default="12", help="province code (default: 12 Sumatera Utara)")
+    p.add_argument("--regency", nargs="+", action="extend", metavar="CODE",
+                   help="only these kab/kota (codes or names); default: all of the province "
+                   "plus the province overview")
+    p.add_argument("--lang", action="append", choices=("id", "en"),
+                   help="report language, repeatable (default: id)")
     p.add_argument("--jobs", type=int, default=2, help="parallel workers (default: 2)")
-    p.set_defaults(func=lambda args: _not_yet("reports"))
+    p.add_argument("--out", default=None,
+                   help="output folder (default: reports/ or $PEKERJA_RENTAN_REPORTS)")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                   help="use only data known on this date (default: all data)")
+
+    def run(args: argparse.Namespace) -> int:
+        from analysis import reports
+
+        return reports.run_cli(args)
+
+    p.set_defaults(func=run)
 
 
 def _not_yet(name: str) -> int:
