@@ -299,6 +299,10 @@ HEAD += "period_start,period_end,status,source_id,flag,note\n"
             "x.csv, row 3, column fact_id: same fact_id='F1' as row 2",
         ),
         (
+            "F9,12.14,2024-05-12,month,fishers,5,,,,,,fx-news-nisel,,",
+            "x.csv, row 3, column date: precision month: write 2024-05-01, not 2024-05-12",
+        ),
+        (
             "F9,,2024-01-01,day,fishers,5,,,,,,fx-news-nisel,,",
             "x.csv, row 3, column area_code: a value is required",
         ),

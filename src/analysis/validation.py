@@ -626,7 +626,8 @@ def validate(
 
 
 def _row_rules(frame: pd.DataFrame, schema: Schema, labels: Sequence[Label]) -> list[Problem]:
-    """Checks across columns of one row: date order and percentages of ``*_pct`` indicators."""
+    """Checks across columns of one row: date order, first day of a month or year given as a
+    date, percentages of ``*_pct`` indicators."""
     problems = []
     for start, end in schema.ordered:
         for i, (a, b) in enumerate(zip(frame[start], frame[end], strict=True)):
@@ -634,6 +635,18 @@ def _row_rules(frame: pd.DataFrame, schema: Schema, labels: Sequence[Label]) -> 
             if _ISO_DATE.match(a) and _ISO_DATE.match(b) and a > b:
                 file, row = labels[i]
                 problems.append(Problem(file, row, end, f"{b} is before {start} {a}"))
+    if "date_precision" in schema.names:
+        # data/README.md: a month or a year is stored as its first day.
+        for i, (when, precision) in enumerate(
+            zip(frame["date"], frame["date_precision"], strict=True)
+        ):
+            when, precision = when.strip(), precision.strip()
+            first = {"month": when[:8] + "01", "year": when[:5] + "01-01"}.get(precision, when)
+            if _ISO_DATE.match(when) and when != first:
+                file, row = labels[i]
+                problems.append(
+                    Problem(file, row, "date", f"precision {precision}: write {first}, not {when}")
+                )
     if schema.pct_rows:
         ind, val = schema.pct_rows
         for i, (name, text) in enumerate(zip(frame[ind], frame[val], strict=True)):
