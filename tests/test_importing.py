@@ -176,6 +176,22 @@ def test_ambiguous_name_settled_by_the_province_of_the_other_rows(user_dir, tmp_
     assert result.frame["area_code"].tolist() == ["12.71", "32.75"]
 
 
+def test_percent_text_for_a_pct_indicator(user_dir, tmp_path):
+    path = tmp_path / "tpt.csv"
+    path.write_text(
+        "Wilayah;Periode;Indikator;Nilai;ID Sumber\n"
+        "Sumut;Agustus 2024;Tingkat Pengangguran Terbuka;12,5%;fx-bps-labuhanbatu\n"
+        "Sumut;Agustus 2024;Angkatan Kerja;7,84 juta;fx-bps-labuhanbatu\n",
+        encoding="utf-8",
+    )
+    frame = importing.import_file(path, dry_run=True).frame
+    assert frame["indicator"].tolist() == ["unemployment_rate_pct", "labour_force"]
+    assert frame["value"].tolist() == ["12.5", "7840000"]  # 12,5% stays in points; 7.84 × 10^6
+    path.write_text(path.read_text().replace("Angkatan Kerja;7,84 juta", "Angkatan Kerja;7%"))
+    with pytest.raises(UserError, match=r"row 3, column Nilai \(value\): '7%' is a percentage"):
+        importing.import_file(path, dry_run=True)
+
+
 # --- Sources --------------------------------------------------------------------------------------
 
 
