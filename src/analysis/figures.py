@@ -205,7 +205,8 @@ NO_DATA_STYLE: dict[str, object] = {
     "hatchcolor": PALETTE["grey"],  # explicit: tiles have white edges, the hatch must stay grey
     "linewidth": 0.5,
 }
-# Data exist but the basis gives no target (a kota without desa on the village basis).
+# Data exist but no rate: no target on the basis (a kota without desa on the village basis) or
+# data on village officials / contract staff only.
 NO_TARGET_STYLE: dict[str, object] = {
     "facecolor": "#F2F2F2",
     "edgecolor": PALETTE["grey"],
@@ -220,10 +221,13 @@ def _names(table: pd.DataFrame) -> pd.Series:
     return short.where(~kota, "Kota " + short.astype(str))
 
 
-def _top_legend(ax) -> None:
-    """Legend in one band between title and plot, where it cannot hide a bar."""
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, borderaxespad=0.2,
+def _top_legend(ax, title: str, ncol: int = 2) -> None:
+    """Title, then the legend in a band between title and plot, where it cannot hide a bar."""
+    handles, _ = ax.get_legend_handles_labels()
+    rows = -(-len(handles) // ncol)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=ncol, borderaxespad=0.2,
               handlelength=1.2, columnspacing=1.2)
+    ax.set_title(title, loc="left", pad=8 + 13 * rows)
 
 
 def _no_data_count(table: pd.DataFrame) -> int:
@@ -307,8 +311,7 @@ def coverage_by_regency(
     ax.set_xlim(0, top * 1.12)
     ax.xaxis.set_major_formatter(number_formatter(lang))
     ax.set_xlabel(label("workers_axis", lang))
-    ax.set_title(title or label("coverage_title", lang), loc="left", pad=22)
-    _top_legend(ax)
+    _top_legend(ax, title or label("coverage_title", lang))
     _footnote(fig, label("coverage_note", lang, basis=label(f"basis_{basis}", lang)))
     fig.tight_layout(rect=(0, 0.025, 1, 1))
     return fig
@@ -347,8 +350,7 @@ def segment_breakdown(table: pd.DataFrame, lang: str = "id", title: str | None =
     ax.set_yticks(y, _names(rows))
     ax.xaxis.set_major_formatter(number_formatter(lang))
     ax.set_xlabel(label("workers_axis", lang))
-    ax.set_title(title or label("segments_title", lang), loc="left", pad=22)
-    _top_legend(ax)
+    _top_legend(ax, title or label("segments_title", lang), ncol=3)
     missing = _no_data_count(table)
     if missing:
         _footnote(fig, label("no_data_note", lang, count=numbers.format_number(missing, lang)))
@@ -451,7 +453,7 @@ def _map_legend(fig: Figure, ax, cmap, norm, lang: str, no_target: bool) -> None
 
 
 def _missing_style(status: object) -> dict[str, object]:
-    """Grey hatch for "no data"; plain pale grey where data exist but the basis has no target."""
+    """Grey hatch for "no data"; plain pale grey where data exist but no rate can be computed."""
     return NO_DATA_STYLE if status == "no data" else NO_TARGET_STYLE
 
 
@@ -746,6 +748,12 @@ def _sc(key: str, lang: str, **values: object) -> str:
     return i18n.t(f"scenarios.{key}", lang, **values)
 
 
+def _scenario_legend(ax, ncol: int = 4) -> None:
+    """Legend in one band above the plot, below the title."""
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=ncol, borderaxespad=0.2,
+              handlelength=1.2, columnspacing=1.2)
+
+
 def _year_axis(ax, years) -> None:
     ax.set_xticks(list(years), [str(y) for y in years])
     ax.grid(axis="x", visible=False)
@@ -800,7 +808,7 @@ def scenario_fan(sim, lang: str = "id", i: int = 0, regency: str = "", metric: s
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.set_ylabel(_sc("fan_apbd_axis", lang))
     _year_axis(ax, years)
-    _top_legend(ax)
+    _scenario_legend(ax)
     key = "fan_title" if coverage else "fan_apbd_title"
     ax.set_title(title or _sc(key, lang, regency=regency), loc="left", pad=22)
     if coverage:
@@ -849,7 +857,7 @@ def scenario_tornado(sens: pd.DataFrame, lang: str = "id", title: str | None = N
     ax.xaxis.set_major_formatter(fmt)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.set_xlabel(_sc(f"metric_{metric}", lang, year=year))
-    _top_legend(ax)
+    _scenario_legend(ax)
     ax.set_title(title or _sc("tornado_title", lang, metric=_sc(f"metric_{metric}", lang,
                                                                   year=year)), loc="left", pad=22)
     ax.annotate(f"{_sc('tornado_base', lang)}: {fmt(base, 0)}",
