@@ -215,17 +215,17 @@ class _Reader:
         self.provenance: list[dict] = []
         self._assumptions = assumptions
 
-    def assumption(self, aid: str, path: str) -> Any:
-        """Central value of an assumption of the log (``data/assumptions.yml``)."""
+    def assumption(self, aid: str, path: str, use: str = "value") -> Any:
+        """Central (or low/high) value of an assumption of the log (``data/assumptions.yml``)."""
         if self._assumptions is None:
             from analysis.params import load_assumptions
 
             self._assumptions = load_assumptions()
         entry = self._assumptions.get(aid)
-        if entry is None or entry.get("value") is None:
+        if entry is None or entry.get(use) is None:
             raise self.error(path, f"assumption {aid} is not in the assumptions log or has no "
-                             "value")
-        return entry["value"]
+                             f"{use}")
+        return entry[use]
 
     def error(self, path: str, message: str) -> ScenarioError:
         return ScenarioError(f"{self.file}: {path}: {message}")
@@ -243,10 +243,16 @@ class _Reader:
 
     def unwrap(self, node: Any, path: str) -> Any:
         """Return the bare value of ``node``, recording ``{value: ..., source: ...}`` notes."""
-        if isinstance(node, dict) and ("value" in node or set(node) == {"assumption"}):
-            self.keys(node, path, _NOTE_KEYS | {"value"})
-            value = node["value"] if "value" in node else \
-                self.assumption(str(node["assumption"]), path)
+        if isinstance(node, dict) and ("value" in node or set(node) <= {"assumption", "use"}
+                                       and "assumption" in node):
+            self.keys(node, path, _NOTE_KEYS | {"value", "use"})
+            if "value" in node:
+                value = node["value"]
+            else:
+                use = str(node.get("use", "value"))
+                if use not in ("value", "low", "high"):
+                    raise self.error(path + ".use", f"must be value, low or high, got {use!r}")
+                value = self.assumption(str(node["assumption"]), path, use)
             self.provenance.append(
                 {
                     "path": path,
@@ -1493,6 +1499,10 @@ def benefits_table(s: Scenario, table: pd.DataFrame) -> pd.DataFrame | None:
         return None
     if get_package(s.package).basis != "income":
         return None
+    try:
+        benefits.check_assumptions()
+    except (UserError, FileNotFoundError):
+        return None  # no assumptions log: the benefit side cannot be computed
     rows = []
     for row in table.itertuples():
         out = {"year": row.year, "covered_workers": row.covered_workers,
@@ -1589,20 +1599,47 @@ def resolve(regency: str | None = None, scenario_file: str | Path | None = None,
     return default_scenario(code, start_year or date.today().year, years)
 
 
+def provenance_table(s: Scenario) -> pd.DataFrame:
+    """Every annotated number of a scenario with its source, assumption or scenario choice.
+
+    Parameters
+    ----------
+    s : Scenario
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``path``, ``value``, ``source``, ``assumption``, ``choice``, ``flag``, ``note``.
+    """
+    columns = ["path", "value", "source", "assumption", "choice", "flag", "note"]
+    return pd.DataFrame([{k: p.get(k, "") for k in columns} for p in s.provenance],
+                        columns=columns)
+
+
 def _money(value: float | None, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return format_rupiah(value, lang)
 
 
-def format_table(an: Analysis, lang: str = "id") -> str:
-    """The per-year table as plain text with the language's number formats."""
-    t = an.table
+def display_table(an: Analysis, lang: str = "id") -> pd.DataFrame:
+    """The per-year table with translated headers and the language's number formats (text).
+
+    Parameters
+    ----------
+    an : Analysis
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Strings, one row per year, ready to show in a notebook or print.
+    """
     prob = an.simulation.probability_of_target()
     heads = ["year", "target", "dbh", "province", "dana_desa", "csr", "apbd", "covered",
              "coverage", "gap", "gap_rp", "apbd_rp", "probability"]
-    rows = [[i18n.t(f"scenarios.col_{h}", lang) for h in heads]]
-    for r in t.itertuples():
+    rows = []
+    for r in an.table.itertuples():
         rows.append([
             str(r.year), format_number(r.target_workers, lang),
             *(format_number(getattr(r, f"{n}_workers"), lang) for n in SOURCES),
@@ -1610,7 +1647,14 @@ def format_table(an: Analysis, lang: str = "id") -> str:
             format_number(r.gap_workers, lang), _money(r.gap_rp, lang), _money(r.apbd_rp, lang),
             format_percent(prob.loc[r.year], lang, 0),
         ])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(heads))]
+    return pd.DataFrame(rows, columns=[i18n.t(f"scenarios.col_{h}", lang) for h in heads])
+
+
+def format_table(an: Analysis, lang: str = "id") -> str:
+    """The per-year table as plain text (see ``display_table``)."""
+    df = display_table(an, lang)
+    rows = [list(df.columns), *df.to_numpy().tolist()]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(df.columns))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
