@@ -44,7 +44,7 @@ def test_every_raw_csv_has_a_complete_sidecar_with_matching_sha256():
 
 
 def test_fixture_sidecars_are_complete_and_match():
-    assert len(data.raw_files(FIXTURES)) == 13
+    assert len(data.raw_files(FIXTURES)) == 14
     assert data.verify_checksums(FIXTURES, fields=True) == []
 
 

@@ -428,11 +428,9 @@ class RawFile:
 
 
 def sidecar_of(csv: Path) -> Path | None:
-    """The sidecar of a CSV: ``<name>.csv.meta.yml`` (or ``<name>.meta.yml``) if it exists."""
-    for candidate in (csv.with_name(csv.name + ".meta.yml"), csv.with_suffix(".meta.yml")):
-        if candidate.exists():
-            return candidate
-    return None
+    """The sidecar of a CSV, ``<name>.csv.meta.yml``, if it exists."""
+    candidate = csv.with_name(csv.name + ".meta.yml")
+    return candidate if candidate.exists() else None
 
 
 def raw_files(directory: Path | None = None) -> list[RawFile]:

@@ -371,6 +371,19 @@ SCHEMAS: dict[str, Schema] = {
             importable=True,
         ),
         Schema(
+            "implied_wage_basis",
+            ("implied_wage_basis.csv",),
+            (
+                _area(),
+                _year(),
+                _choice("segment", SEGMENTS),
+                _money("wage_rp", required=True),
+                Column("derived_from", required=True),
+                *_tail(),
+            ),
+            unique=(("area_code", "year", "segment"),),
+        ),
+        Schema(
             "tile_grid",
             ("tile_grid.csv",),
             (
