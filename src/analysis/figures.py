@@ -449,7 +449,7 @@ def _map_legend(fig: Figure, ax, cmap, norm, lang: str, no_target: bool) -> None
     handles = [Patch(label=i18n.t("common.no_data", lang), **NO_DATA_STYLE)]
     if no_target:
         handles.append(Patch(label=label("no_target", lang), **NO_TARGET_STYLE))
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, -0.02))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0))
 
 
 def _missing_style(status: object) -> dict[str, object]:
