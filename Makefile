@@ -41,7 +41,7 @@ check-data: $(STAMP) ## Validate the shipped dataset and any imported user data
 	$(BIN)/python -m analysis data check
 
 benchmark: $(STAMP) ## Run the benchmark scripts (results go in docs/benchmarks.md)
-	$(BIN)/python benchmarks/run_all.py
+	@for f in benchmarks/bench_*.py; do echo ">> $$f"; $(BIN)/python $$f || exit 1; done
 
 clean-reports: ## Delete generated reports (they can be rebuilt)
 	rm -rf reports/*/ reports/manifest.json reports/*.log
