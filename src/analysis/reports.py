@@ -460,7 +460,7 @@ class _Progress:
     def __init__(self, total: int, enabled: bool | None) -> None:
         self.total, self.done = total, 0
         tty = sys.stderr.isatty()
-        self.enabled = tty if enabled is None else enabled
+        self.enabled = True if enabled is None else enabled
         self.bar = None
         if self.enabled and tty:
             from tqdm import tqdm
@@ -550,7 +550,8 @@ def build_reports(
     overview : bool, optional
         Build the province overview (default: only when no regency is named).
     progress : bool, optional
-        Show progress on stderr (default: when stderr is a terminal).
+        Show progress on stderr (default yes: a bar on a terminal, one line per report
+        otherwise).
     regency_notebook, province_notebook : Path
         Notebooks to run (tests pass their own).
 
