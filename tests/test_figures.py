@@ -156,3 +156,21 @@ def test_read_geojson_errors(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(UserError, match="not valid JSON"):
         figures.read_geojson(bad)
+
+
+def test_choropleth_matches_real_names_and_codes(tmp_path):
+    try:
+        table = coverage.coverage_table("12")
+    except ImportError as exc:  # pragma: no cover - only while the data layer is being written
+        pytest.skip(f"data loader not importable yet: {exc}")
+    path = FIXTURES / "two_squares_sumut.geojson"
+    codes = figures.match_features(figures.read_geojson(path), "12")
+    assert codes == ["12.10", "12.14"]  # a name variant; a code written without the dot
+    fig = figures.coverage_map(table, lang="id", boundary_file=path)
+    polys = [p for p in fig.axes[0].patches if isinstance(p, Polygon)]
+    assert len(polys) == 2
+    status = table.set_index("regency_code")["status"]
+    for poly, code in zip(polys, codes, strict=True):
+        assert bool(poly.get_hatch()) == (status[code] == coverage.NO_DATA)
+    figures.save_figure(fig, tmp_path / "map.png")
+    plt.close(fig)
