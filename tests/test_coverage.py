@@ -274,3 +274,17 @@ def test_shipped_nias_selatan_village_target():
     assert nisel["target_declared"] == 45_900  # the Bupati's own figure
     assert math.isnan(table.loc["12.71", "target_village"])  # Kota Medan: kelurahan only
     assert table.loc["12.20", "target_declared"] == 88_506  # Padang Lawas Utara
+
+
+def test_shipped_regency_summary_and_segments():
+    _shipped()
+    nisel = coverage.regency_summary("Nias Selatan")
+    assert nisel["regency_code"] == "12.14"
+    assert nisel["target_village"] == 45_900
+    assert nisel["regencies_ranked"] == 33
+    if nisel["status"] == coverage.NO_DATA:
+        assert math.isnan(nisel["covered_total"])
+    segments = coverage.segment_table("12.10")  # Labuhanbatu
+    assert set(segments["group"]) <= set(coverage.SEGMENTS)
+    assert not segments["segment"].isin(["all_workers"]).any()
+    assert segments["status"].isin(["registered", "funded"]).all()

@@ -992,8 +992,8 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
     no_desa = int((has["target_village_reason"] == "A02").sum()) if basis == "village" else 0
     if no_desa:
         lines.append(_t("story_no_desa", lang, count=numbers.format_number(no_desa, lang)))
-    flagged_u = int(table["has_unconfirmed"].sum())
-    flagged_e = int(table["has_estimate"].sum())
+    flagged_u = int(has["has_unconfirmed"].sum())
+    flagged_e = int(has["has_estimate"].sum())
     if flagged_u or flagged_e:
         lines.append(
             _t("story_flags", lang, unconfirmed=numbers.format_number(flagged_u, lang),
