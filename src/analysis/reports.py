@@ -397,7 +397,16 @@ def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
         entry.update(status="failed", error=_error_text(exc), _log=_traceback_text(exc))
     entry["finished"] = _now()
     entry["duration_s"] = round(time.perf_counter() - clock, 2)
+    entry["peak_rss_mb"] = _peak_rss_mb()
     return entry
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (kilobytes on Linux, bytes on macOS)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 def _entry_base(job: Job) -> dict[str, Any]:
