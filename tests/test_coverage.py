@@ -196,6 +196,57 @@ def test_conflict_uses_the_value_the_note_names():
     assert coverage._newest_value(plain, pd.Timestamp("2026-01-01"))["value"] == 511_704
 
 
+def test_mixed_funding_total_replaces_single_source_facts():
+    # As Labuhanbatu 2025: "14.300 informal workers (DBH Sawit + APBD)" is a total over sources;
+    # the 7.500 village workers of the same year are part of it, so the count is 14.300, not
+    # 14.300 + 7.500 = 21.800. Without the mixed row the two single-source facts are added.
+    rows = pd.DataFrame(
+        {
+            "workers": [14_300, 7_500, 1_500],
+            "funding_source": ["mixed", "unknown", "dbh_sawit"],
+            "flag": ["", "", ""],
+            "note": ["", "", ""],
+        }
+    )
+    assert coverage._sum_rows(rows) == 14_300
+    assert coverage._sum_rows(rows.iloc[1:]) == 7_500 + 1_500
+
+
+def test_same_count_from_two_sources_is_counted_once():
+    # Pakpak Bharat, 9 July 2025: 4.979 THL reported by two articles (payer unknown / APBD), and
+    # 485 non-ASN separately: 4.979 + 485 = 5.464, not 4.979 × 2 + 485 = 10.443.
+    rows = pd.DataFrame(
+        {
+            "workers": [4_979, 4_979, 485],
+            "funding_source": ["unknown", "apbd", None],
+            "flag": ["", "", ""],
+            "note": ["", "", ""],
+        }
+    )
+    assert coverage._sum_rows(rows) == 4_979 + 485
+
+
+def test_village_officials_conflict_follows_the_note():
+    # Dairi 2023: itemised 1.825 perangkat desa + 989 BPD = 2.814 (the note says it is used)
+    # against a newer combined report of 2.453: the count is 2.814.
+    rows = pd.DataFrame(
+        {
+            "segment": ["perangkat_desa", "bpd", "perangkat_desa_bpd"],
+            "workers": [1_825, 989, 2_453],
+            "_date": pd.to_datetime(["2023-01-01", "2023-01-01", "2023-02-09"]),
+            "funding_source": ["apbd"] * 3,
+            "flag": ["DERIVED;CONFLICT", "CONFLICT", "CONFLICT"],
+            "note": ["with 989 BPD = 2,814; used: 2,814, itemised", "see above",
+                     "mistar gives 2,814 (itemised), which is the value used"],
+        }
+    )
+    chosen = coverage._village_officials(rows)
+    assert chosen["workers"].sum() == 2_814
+    # Without CONFLICT flags the newest reading wins.
+    plain = rows.assign(flag="")
+    assert coverage._village_officials(plain)["workers"].sum() == 2_453
+
+
 def test_unconfirmed_share_skipped_when_a_confirmed_one_exists():
     lf = pd.DataFrame(
         {

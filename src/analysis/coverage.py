@@ -83,6 +83,29 @@ def _dates(frame: pd.DataFrame, column: str = "date") -> pd.Series:
     return pd.to_datetime(frame[column], errors="coerce")
 
 
+def _used_sentences(notes: pd.Series) -> list[str]:
+    """The note sentences that say which figure of a CONFLICT is used."""
+    return [
+        part
+        for note in notes.fillna("").astype(str)
+        for part in re.split(r"(?<=[.;])\s+", note)
+        if "used" in part.lower()
+    ]
+
+
+def _names_value(sentences: list[str], value: object) -> bool:
+    """Whether ``value``, written with thousands separators, appears in one of ``sentences``.
+
+    Only whole numbers of 1.000 or more are matched: smaller ones cannot be told apart safely
+    from other numbers in a note.
+    """
+    if pd.isna(value) or float(value) != int(value) or float(value) < 1000:
+        return False
+    forms = {f"{int(value):,}", f"{int(value):,}".replace(",", ".")}
+    pattern = "|".join(re.escape(f) for f in forms)
+    return any(re.search(rf"(?<![\d.,])(?:{pattern})(?![\d]|[.,]\d)", s) for s in sentences)
+
+
 def _named_used(rows: pd.DataFrame, value_col: str) -> object | None:
     """Index of the row whose value the notes name as the one used, if exactly one is named.
 
@@ -90,20 +113,8 @@ def _named_used(rows: pd.DataFrame, value_col: str) -> object | None:
     used ("Used: 511,704", "368,484 (mid-2023) is the value used"). A row counts as named when
     its value, written with thousands separators, appears in a note sentence containing "used".
     """
-    sentences = [
-        part
-        for note in rows["note"].fillna("").astype(str)
-        for part in re.split(r"(?<=[.;])\s+", note)
-        if "used" in part.lower()
-    ]
-    named = set()
-    for idx, value in rows[value_col].items():
-        if pd.isna(value) or float(value) != int(value) or float(value) < 1000:
-            continue  # only whole numbers with a thousands separator can be told apart safely
-        forms = {f"{int(value):,}", f"{int(value):,}".replace(",", ".")}
-        pattern = "|".join(re.escape(f) for f in forms)
-        if any(re.search(rf"(?<![\d.,])(?:{pattern})(?![\d]|[.,]\d)", s) for s in sentences):
-            named.add(idx)
+    sentences = _used_sentences(rows["note"])
+    named = {idx for idx, value in rows[value_col].items() if _names_value(sentences, value)}
     return named.pop() if len(named) == 1 else None
 
 
@@ -157,8 +168,17 @@ def _sum_rows(rows: pd.DataFrame) -> float:
     flag CONFLICT; adding them would count the same workers twice. Of such a group the figure
     the notes name as used is taken, else the smaller one, so that coverage is never
     overstated. Facts with different funding sources describe different groups of workers and
-    are added.
+    are added, except a fact whose funding source is ``mixed``: it is the total over several
+    sources (e.g. "14.300 informal workers, DBH Sawit + APBD"), so it replaces the single-source
+    facts of the same segment and date instead of being added to them.
     """
+    mixed = rows["funding_source"] == "mixed"
+    if mixed.any():
+        rows = rows[mixed]
+    # The same count from two sources on the same date is one group of workers reported twice
+    # (Pakpak Bharat, 9 July 2025: 4.979 THL in two articles); keep the row that names a payer.
+    rows = rows.sort_values("funding_source", key=lambda s: s.fillna("unknown").eq("unknown"))
+    rows = rows.drop_duplicates(subset=["workers"], keep="first")
     total = 0.0
     for _, group in rows.groupby(rows["funding_source"].fillna("unknown"), sort=False):
         conflicted = group["flag"].fillna("").str.upper().str.contains("CONFLICT")
@@ -178,16 +198,26 @@ def _village_officials(rows: pd.DataFrame) -> pd.DataFrame:
     A combined ``perangkat_desa_bpd`` fact is used when it is at least as new as the newest
     separate ``perangkat_desa`` and ``bpd`` facts; then separate facts are ignored (they are part
     of it). Otherwise the newest ``perangkat_desa`` and the newest ``bpd`` facts are added.
+    When the two readings are a CONFLICT (Dairi 2023: 2.453 combined against 1.825 + 989 =
+    2.814 itemised), the one the notes name as used wins, whatever its date.
     """
     combined = _newest(rows[rows["segment"] == "perangkat_desa_bpd"])
     separate = rows[rows["segment"].isin(["perangkat_desa", "bpd"])]
-    if not combined.empty and (
-        separate.empty or combined["_date"].max() >= separate["_date"].max()
-    ):
-        return combined
-    return pd.concat(
+    parts = pd.concat(
         [_newest(separate[separate["segment"] == seg]) for seg in ("perangkat_desa", "bpd")]
     )
+    if combined.empty:
+        return parts
+    if separate.empty:
+        return combined
+    both = pd.concat([combined, parts])
+    if both["flag"].fillna("").str.upper().str.contains("CONFLICT").any():
+        sentences = _used_sentences(both["note"])
+        if _names_value(sentences, parts["workers"].sum()):
+            return parts
+        if _names_value(sentences, combined["workers"].sum()):
+            return combined
+    return combined if combined["_date"].max() >= separate["_date"].max() else parts
 
 
 def segment_facts(facts: pd.DataFrame, as_of: date | str | None = None) -> pd.DataFrame:

@@ -36,6 +36,7 @@ SEGMENTS = (
     "fishers",
     "kader",
     "other",
+    "programme_total",
     "all_workers",
 )
 FUNDING_SOURCES = (
