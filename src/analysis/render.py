@@ -397,8 +397,10 @@ _KINDS = {"text", "link", "count", "rupiah", "rupiah_exact", "share", "number", 
 def _missing(value: Any) -> bool:
     if value is None:
         return True
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas NA and NaT, without pandas
+        return True
     try:
-        return bool(value != value)  # NaN, pandas NA and NaT are not equal to themselves
+        return bool(value != value)  # NaN is not equal to itself
     except (TypeError, ValueError):
         return False
 

@@ -713,6 +713,36 @@ def data_as_of(as_of: str | None = None) -> str:
     return (max(newest) if newest else today).strftime("%Y-%m-%d")
 
 
+SCENARIO_YEARS = 5  # horizon of the default scenario in the regency brief
+SCENARIO_DRAWS = 10_000
+SCENARIO_SEED = 2026  # fixed so the same inputs give the same report
+
+
+def _segment_label(segment: Any, lang: str) -> str:
+    """Readable name of a coverage segment (falls back to the code)."""
+    from analysis import i18n
+
+    try:
+        return i18n.t(f"reports.segment_{segment}", lang)
+    except KeyError:
+        return str(segment)
+
+
+def _dbh_row(area_code: str, as_of: str | None = None) -> dict[str, Any] | None:
+    """The newest DBH Sawit row of an area up to the year of ``as_of`` (None when absent)."""
+    import pandas as pd
+
+    from analysis import data
+
+    table = data.load_table("dbh_sawit")
+    rows = table[table["area_code"] == area_code]
+    if as_of:
+        rows = rows[rows["year"] <= pd.Timestamp(as_of).year]
+    if rows.empty:
+        return None
+    return rows.sort_values("year").iloc[-1].to_dict()
+
+
 class _Report:
     """Shared part of the regency and province reports: language, date, sources used."""
 
@@ -722,6 +752,7 @@ class _Report:
         self.lang = i18n.check_lang(lang)
         self.as_of = as_of
         self.cited: set[str] = set()
+        self.assumption_ids: set[str] = set()
 
     def _use(self, *source_ids: Any) -> list[str]:
         ids = [str(s) for s in source_ids if s is not None and str(s) not in ("", "nan")]
@@ -861,6 +892,308 @@ class RegencyReport(_Report):
                                      kelurahan=self._n(kel))))
         return Section(KeyFigures(figures), *parts)
 
+    # -- coverage ---------------------------------------------------------------------------------
+
+    def _summary(self) -> dict[str, Any]:
+        from analysis import coverage
+
+        if not hasattr(self, "_cached_summary"):
+            self._cached_summary = coverage.regency_summary(self.code, self.as_of)
+        return self._cached_summary
+
+    def coverage(self) -> Any:
+        """Workers covered by segment (date, source), coverage against each target basis, rank."""
+        import pandas as pd
+
+        from analysis import coverage
+        from analysis.render import Callout, Column, KeyFigures, Section, Table, Text
+
+        summary = self._summary()
+        parts: list[Any] = []
+        if summary["status"] == coverage.NO_DATA or pd.isna(summary["covered_total"]):
+            parts.append(Callout(_t("coverage_no_data", self.lang, name=self.name), "warning"))
+        else:
+            self._use(*str(summary.get("coverage_sources") or "").split(";"))
+            day = pd.Timestamp(summary["coverage_date"]).strftime("%Y-%m-%d")
+            rank = summary["rank"]
+            figures = [(self._n(summary["covered_total"]), _t("kf_covered", self.lang, day=day))]
+            if pd.notna(summary["rate"]):
+                figures.append((self._pct(summary["rate"]), _t("kf_rate", self.lang)))
+            if pd.notna(rank) and summary["status"] != coverage.NO_DATA:
+                figures.append((f"{int(rank)}/{int(summary['regencies_ranked'])}",
+                                _t("kf_rank", self.lang)))
+            parts.append(KeyFigures(figures))
+            parts.append(Text(_t("coverage_text", self.lang, name=self.name,
+                                 covered=self._n(summary["covered_total"]), day=day)))
+        bases = []
+        for basis in coverage.BASES:
+            bases.append({
+                "basis": _t(f"basis_{basis}", self.lang),
+                "target": summary.get(f"target_{basis}"),
+                "rate": summary.get(f"rate_{basis}"),
+                "gap": summary.get(f"gap_workers_{basis}"),
+                "gap_rp": summary.get(f"gap_rp_year_{basis}"),
+            })
+        parts.append(Table(
+            pd.DataFrame(bases),
+            [Column("basis", _t("col_basis", self.lang)),
+             Column("target", _t("col_target", self.lang), "count"),
+             Column("rate", _t("col_rate", self.lang), "share"),
+             Column("gap", _t("col_gap", self.lang), "count"),
+             Column("gap_rp", _t("col_gap_rp", self.lang), "rupiah")],
+            title=_t("bases_title", self.lang),
+            note=_t("bases_note", self.lang, rank=self._n(summary["rank"])
+                    if pd.notna(summary["rank"]) and summary["status"] != coverage.NO_DATA
+                    else "–",
+                    ranked=self._n(summary["regencies_ranked"])),
+            lang=self.lang, sheet=_t("sheet_bases", self.lang),
+        ))
+        if summary.get("informal_note"):
+            parts.append(Text(_t("informal_note", self.lang, note=summary["informal_note"])))
+        segments = coverage.segment_table(self.code, self.as_of)
+        if not segments.empty:
+            self._use(*segments["source_id"])
+            segments = segments.assign(
+                segment_label=[_segment_label(v, self.lang) for v in segments["segment"]],
+                flag=segments["flag"].fillna(""),
+            )
+            parts.append(Table(
+                segments,
+                [Column("segment_label", _t("col_segment", self.lang)),
+                 Column("date", _t("col_date", self.lang), "date"),
+                 Column("workers", _t("col_workers", self.lang), "count"),
+                 Column("funding_source", _t("col_funding", self.lang)),
+                 Column("status", _t("col_status", self.lang)),
+                 Column("flag", _t("col_flag", self.lang)),
+                 Column("source_id", _t("col_source_id", self.lang), width="3.6cm")],
+                title=_t("segments_title", self.lang),
+                note=_t("segments_note", self.lang),
+                lang=self.lang, sheet=_t("sheet_segments", self.lang),
+                sources=segments["source_id"],
+            ))
+        parts.append(self._payment_cases())
+        return Section(*parts)
+
+    def _payment_cases(self) -> Any:
+        """Local-government contribution payments recorded for this kab/kota (with sources)."""
+        from analysis import data
+        from analysis.render import Column, Table
+
+        cases = data.load_table("payment_cases")
+        cases = cases[cases["area_code"] == self.code]
+        if cases.empty:
+            return None
+        self._use(*cases["source_id"])
+        cases = cases.assign(
+            segment_label=[_segment_label(v, self.lang) for v in cases["segment"]],
+            flag=cases["flag"].fillna(""),
+        )
+        return Table(
+            cases,
+            [Column("case_id", _t("col_case", self.lang), width="auto"),
+             Column("year", _t("col_year", self.lang), width="auto"),
+             Column("segment_label", _t("col_segment", self.lang), width="1fr"),
+             Column("workers", _t("col_workers", self.lang), "count"),
+             Column("budget_rp", _t("col_budget", self.lang), "rupiah"),
+             Column("funding_source", _t("col_funding", self.lang)),
+             Column("flag", _t("col_flag", self.lang)),
+             Column("source_id", _t("col_source_id", self.lang), width="3.6cm")],
+            title=_t("cases_title", self.lang),
+            note=_t("cases_note", self.lang),
+            lang=self.lang, sheet=_t("sheet_cases", self.lang), sources=cases["source_id"],
+        )
+
+    # -- cost and DBH Sawit ---------------------------------------------------------------------
+
+    def cost(self) -> Any:
+        """The yearly cost of the target at the JKK+JKM contribution."""
+        import pandas as pd
+
+        from analysis import funding
+        from analysis.render import KeyFigures, Section, Text
+
+        summary = self._summary()
+        target = summary.get("target_village")
+        basis = "village"
+        if pd.isna(target):
+            target, basis = summary.get("target_informal"), "informal"
+        if pd.isna(target):
+            return Text(_t("cost_no_target", self.lang))
+        monthly = funding.monthly_contribution("jkk-jkm", on=self.as_of)
+        yearly = funding.budget_for(int(round(target)), 12, "jkk-jkm", on=self.as_of)
+        parts = [
+            KeyFigures([(self._rp(yearly), _t("kf_cost_year", self.lang)),
+                        (self._rp(monthly), _t("kf_monthly", self.lang))]),
+            Text(_t("cost_text", self.lang, target=self._n(round(target)),
+                    basis=_t(f"basis_{basis}", self.lang), monthly=self._rp(monthly),
+                    yearly=self._rp(yearly))),
+        ]
+        if pd.notna(summary.get("gap_rp_year")):
+            parts.append(Text(_t("gap_cost_text", self.lang,
+                                 gap=self._n(summary["gap_workers"]),
+                                 cost=self._rp(summary["gap_rp_year"]))))
+        return Section(*parts)
+
+    def dbh(self) -> Any:
+        """DBH Sawit allocation, its at-most-20% envelope and the palm workers it can fund."""
+        from analysis.render import Callout, KeyFigures, Section, Text
+
+        row = _dbh_row(self.code, self.as_of)
+        if row is None:
+            return Callout(_t("dbh_none", self.lang, name=self.name))
+        from analysis import funding
+        from analysis.params import load_parameters
+
+        year = int(row["year"])
+        allocation = funding.dbh_allocation(self.code, year)
+        envelope = funding.dbh_envelope(allocation, on=self.as_of)
+        workers = funding.palm_workers_fundable(envelope, 12, on=self.as_of)
+        share = load_parameters().entry("dbh_sawit.other.max_share", self.as_of)
+        self._use(row["source_id"], share.get("source_id"))
+        parts = [
+            KeyFigures([(self._rp(allocation), _t("kf_dbh", self.lang, year=year)),
+                        (self._rp(envelope), _t("kf_envelope", self.lang)),
+                        (self._n(workers), _t("kf_palm", self.lang))]),
+            Text(_t("dbh_text", self.lang, year=year, allocation=self._rp(allocation),
+                    share=self._pct(share["value"]), envelope=self._rp(envelope),
+                    workers=self._n(workers), reference=share["reference"])),
+        ]
+        if str(row.get("flag") or ""):
+            parts.append(Callout(_t("flagged", self.lang, flag=row["flag"],
+                                    note=row.get("note") or ""), "warning"))
+        return Section(*parts)
+
+    # -- scenarios and benefits -----------------------------------------------------------------
+
+    def _analysis(self) -> Any:
+        from analysis import scenarios
+
+        if not hasattr(self, "_cached_analysis"):
+            scenario = scenarios.resolve(self.code, self.scenario_file, years=SCENARIO_YEARS)
+            self._cached_analysis = scenarios.analyse(
+                scenario, draws=SCENARIO_DRAWS, seed=SCENARIO_SEED, lang=self.lang
+            )
+        return self._cached_analysis
+
+    def scenarios(self) -> Any:
+        """Funding scenario: per-year projection, variants compared, recommended mix."""
+        from analysis import figures, i18n, scenarios
+        from analysis.render import Column, Figure, Section, Table, Text
+
+        an = self._analysis()
+        sc = an.scenario
+        for item in getattr(sc, "provenance", []) or []:
+            self._use(item.get("source"))
+
+        def col(key: str) -> str:
+            return i18n.t(f"scenarios.col_{key}", self.lang)
+
+        mix_lines = scenarios.format_mix(an.mix, self.lang).splitlines()
+        mix_md = f"**{mix_lines[0]}**\n\n" + "\n".join(f"- {line}" for line in mix_lines[1:])
+        return Section(
+            Text(scenarios.narrative(an, self.lang)),
+            Table(
+                an.table,
+                [Column("year", col("year"), width="auto"),
+                 Column("target_workers", col("target"), "count"),
+                 Column("dbh_workers", col("dbh"), "count"),
+                 Column("dana_desa_workers", col("dana_desa"), "count"),
+                 Column("csr_workers", col("csr"), "count"),
+                 Column("apbd_workers", col("apbd"), "count"),
+                 Column("coverage", col("coverage"), "share"),
+                 Column("apbd_rp", col("apbd_rp"), "rupiah")],
+                title=_t("scenario_table_title", self.lang, name=sc.regency_name),
+                lang=self.lang, sheet=_t("sheet_scenario", self.lang),
+            ),
+            Figure(figures.scenario_variants(an.variants, self.lang, prob=an.mix["prob"],
+                                             regency=sc.regency_name),
+                   _t("variants_caption", self.lang)),
+            Text(mix_md),
+        )
+
+    def benefits(self) -> Any:
+        """Expected benefits paid to residents against the contributions of the scenario."""
+        from analysis.render import Callout, Column, Section, Table, Text
+
+        an = self._analysis()
+        table = an.benefits
+        if table is None or table.empty:
+            return Callout(_t("benefits_none", self.lang))
+        contributions = float(table["contributions_rp"].sum())
+        paid = float(table["benefits_rp"].sum())
+        ratio = paid / contributions if contributions else float("nan")
+        self.assumption_ids.update(
+            a.strip() for text in table["assumptions"] for a in str(text).split(",") if a.strip()
+        )
+        return Section(
+            Text(_t("benefits_text", self.lang, paid=self._rp(paid),
+                    contributions=self._rp(contributions), ratio=self._n(ratio, 2))),
+            Table(
+                table,
+                [Column("year", _t("col_year", self.lang), width="auto"),
+                 Column("covered_workers", _t("col_workers", self.lang), "count"),
+                 Column("contributions_rp", _t("col_contributions", self.lang), "rupiah"),
+                 Column("benefits_rp", _t("col_benefits", self.lang), "rupiah"),
+                 Column("jkm_deaths", _t("col_jkm_deaths", self.lang), "number", 1),
+                 Column("jkk_accidents", _t("col_jkk_accidents", self.lang), "number", 1),
+                 Column("assumptions", _t("col_assumptions", self.lang), width="1fr")],
+                title=_t("benefits_title", self.lang),
+                note=_t("benefits_note", self.lang),
+                lang=self.lang, sheet=_t("sheet_benefits", self.lang),
+            ),
+        )
+
+    # -- uncertainty ----------------------------------------------------------------------------
+
+    def uncertain(self) -> Any:
+        """Flagged facts (UNCONFIRMED, CONFLICT, ESTIMATE) and the assumptions used, by id."""
+        import pandas as pd
+
+        from analysis import coverage, data
+        from analysis.params import load_assumptions
+        from analysis.render import Column, Section, Table, Text
+
+        parts: list[Any] = []
+        facts = coverage.segment_table(self.code, self.as_of)
+        flagged = [facts[facts["flag"].fillna("") != ""]] if not facts.empty else []
+        for name in ("payment_cases", "dbh_sawit", "declared_targets"):
+            table = data.load_table(name)
+            table = table[(table["area_code"] == self.code) & (table["flag"].fillna("") != "")]
+            flagged.append(table)
+        rows = [
+            {"flag": r["flag"], "what": r.get("note") or "", "source_id": r["source_id"]}
+            for frame in flagged for _, r in frame.iterrows()
+        ]
+        if rows:
+            frame = pd.DataFrame(rows)
+            self._use(*frame["source_id"])
+            parts.append(Table(
+                frame,
+                [Column("flag", _t("col_flag", self.lang), width="auto"),
+                 Column("what", _t("col_note", self.lang), width="1fr"),
+                 Column("source_id", _t("col_source_id", self.lang), width="3.6cm")],
+                title=_t("flagged_title", self.lang), note=_t("flagged_note", self.lang),
+                lang=self.lang, sheet=_t("sheet_flagged", self.lang),
+                sources=frame["source_id"],
+            ))
+        else:
+            parts.append(Text(_t("flagged_none", self.lang)))
+        log = load_assumptions()
+        self.assumption_ids.update({"A01", "A02"} & set(log))
+        used = [log[a] | {"id": a} for a in sorted(self.assumption_ids) if a in log]
+        if used:
+            frame = pd.DataFrame(used)
+            parts.append(Table(
+                frame,
+                [Column("id", "ID", width="auto"),
+                 Column("title", _t("col_assumption", self.lang), width="1fr"),
+                 Column("uncertainty", _t("col_uncertainty", self.lang), width="auto")],
+                title=_t("assumptions_title", self.lang),
+                note=_t("assumptions_note", self.lang),
+                lang=self.lang, sheet=_t("sheet_assumptions", self.lang),
+            ))
+        return Section(*parts)
+
     def sources(self) -> Any:
         """The sources cited in this report."""
         return self.sources_table()
@@ -925,6 +1258,102 @@ class ProvinceReport(_Report):
             lang=self.lang,
             sheet=_t("sheet_villages", self.lang),
             sources=[*table["source_id"], entry.get("source_id")],
+        )
+
+    def _table(self) -> Any:
+        from analysis import coverage
+
+        if not hasattr(self, "_cached_table"):
+            self._cached_table = coverage.coverage_table(self.code, self.as_of)
+        return self._cached_table
+
+    def league(self) -> Any:
+        """League table of coverage (village target basis), its summary and chart."""
+        from analysis import coverage, figures
+        from analysis.render import Column, Figure, Section, Table, Text
+
+        table = self._table()
+        for sources in table["coverage_sources"].dropna():
+            self._use(*str(sources).split(";"))
+        shown = table.assign(_missing=table["status"] == coverage.NO_DATA).sort_values(
+            ["rank", "_missing", "covered_total"], ascending=[True, True, False], kind="stable"
+        )
+        notes = coverage.league_table(table, self.lang).iloc[:, -1].to_list()
+        shown = shown.assign(notes=notes, rank_text=[
+            "–" if m else str(int(r)) for r, m in zip(shown["rank"], shown["_missing"],
+                                                     strict=True)
+        ])
+        return Section(
+            Text(coverage.narrative(table, self.lang)),
+            Table(
+                shown,
+                [Column("rank_text", "#", width="auto"),
+                 Column("name", _t("col_regency", self.lang), width="3.4cm"),
+                 Column("covered_total", _t("col_workers", self.lang), "count"),
+                 Column("target", _t("col_village_target", self.lang), "count"),
+                 Column("rate", _t("col_rate", self.lang), "share"),
+                 Column("gap_workers", _t("col_gap", self.lang), "count"),
+                 Column("gap_rp_year", _t("col_gap_rp", self.lang), "rupiah"),
+                 Column("notes", _t("col_note", self.lang), width="2.8cm")],
+                title=_t("league_title", self.lang),
+                note=_t("league_note", self.lang),
+                lang=self.lang, sheet=_t("sheet_league", self.lang),
+                sources=[s for v in table["coverage_sources"].dropna() for s in str(v).split(";")],
+            ),
+            Figure(figures.coverage_by_regency(table, lang=self.lang),
+                   _t("league_caption", self.lang)),
+        )
+
+    def coverage_map(self) -> Any:
+        """Tile map of coverage against the village target."""
+        from analysis import figures
+        from analysis.render import Figure
+
+        return Figure(figures.coverage_map(self._table(), lang=self.lang),
+                      _t("map_caption", self.lang), width="85%")
+
+    def gaps(self) -> Any:
+        """Cost of closing each kab/kota's gap per year."""
+        from analysis import figures
+        from analysis.render import Figure
+
+        return Figure(figures.gap_cost(self._table(), lang=self.lang),
+                      _t("gap_caption", self.lang))
+
+    def dbh(self) -> Any:
+        """DBH Sawit allocation, 20% envelope and fundable palm workers of every kab/kota."""
+        import pandas as pd
+
+        from analysis import funding
+        from analysis.render import Column, Table, Text
+
+        rows = []
+        for region in self.regencies.itertuples(index=False):
+            row = _dbh_row(region.regency_code, self.as_of)
+            if row is None:
+                continue
+            allocation = funding.dbh_allocation(region.regency_code, int(row["year"]))
+            envelope = funding.dbh_envelope(allocation, on=self.as_of)
+            rows.append({
+                "name": region.name, "year": int(row["year"]), "allocation": allocation,
+                "envelope": envelope,
+                "workers": funding.palm_workers_fundable(envelope, 12, on=self.as_of),
+                "flag": row.get("flag") or "", "source_id": row["source_id"],
+            })
+        if not rows:
+            return Text(_t("dbh_none", self.lang, name=self.code))
+        frame = pd.DataFrame(rows)
+        self._use(*frame["source_id"])
+        return Table(
+            frame,
+            [Column("name", _t("col_regency", self.lang)),
+             Column("year", _t("col_year", self.lang), width="auto"),
+             Column("allocation", _t("col_dbh", self.lang), "rupiah"),
+             Column("envelope", _t("col_envelope", self.lang), "rupiah"),
+             Column("workers", _t("col_palm", self.lang), "count"),
+             Column("flag", _t("col_flag", self.lang), width="auto")],
+            title=_t("dbh_table_title", self.lang), note=_t("dbh_table_note", self.lang),
+            lang=self.lang, sheet="DBH Sawit", sources=frame["source_id"],
         )
 
     def sources(self) -> Any:
