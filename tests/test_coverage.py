@@ -339,3 +339,15 @@ def test_shipped_regency_summary_and_segments():
     assert set(segments["group"]) <= set(coverage.SEGMENTS)
     assert not segments["segment"].isin(["all_workers"]).any()
     assert segments["status"].isin(["registered", "funded"]).all()
+
+
+def test_informal_explanation_in_both_languages():
+    # A01 by hand: 100.000 people × 50% employed × 60% informal = 30.000 informal workers.
+    row = {"informal_method": "A01", "informal_population": 100_000.0,
+           "informal_population_year": "2024", "informal_employment_ratio": 0.5,
+           "informal_share": 0.6, "informal_period": "2025-08-01", "target_informal": 30_000.0}
+    text_id = coverage.informal_explanation(row, "id")
+    assert "penduduk 100.000 (2024)" in text_id and "= 30.000 pekerja" in text_id
+    assert "50,0%" in text_id and "60,0%" in text_id
+    assert "= 30,000 workers" in coverage.informal_explanation(row, "en")
+    assert coverage.informal_explanation({"informal_method": ""}, "id") == ""

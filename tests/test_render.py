@@ -121,6 +121,21 @@ def test_table_formats_numbers_in_the_report_language():
     assert "| Medan | 0 | – | – |" in id_md  # missing is a dash, never 0
 
 
+@pytest.mark.parametrize(
+    ("value", "kind", "lang", "expected"),
+    [
+        (2024.0, "text", "id", "2024"),  # a year from a float column
+        (45900, "count", "id", "45.900"),
+        (45900, "count", "en", "45,900"),
+        (9_250_000_000, "rupiah", "id", "Rp9,25 miliar"),
+        (0.4139, "share", "id", "41,4%"),
+        (float("nan"), "count", "id", "–"),
+    ],
+)
+def test_format_value(value, kind, lang, expected):
+    assert render.format_value(value, kind, lang) == expected
+
+
 def test_table_typst_right_aligns_numbers_and_repeats_header():
     markup = _table()._typst()
     assert "align: (left, right, right, right,)" in markup

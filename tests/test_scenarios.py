@@ -77,7 +77,7 @@ def test_says_so_when_target_cannot_be_met(params):
     assert list(table["gap_workers"]) == [850, 850, 850]
     assert table["gap_rp"].iloc[0] == 171_360_000
     messages = table.attrs["messages"]
-    assert any(m.startswith("2025: the target of 1,000 workers is not met; 850 workers short")
+    assert any(m.startswith("2025–2027: the target of 1,000 workers is not met; 850 workers short")
                for m in messages)
     assert any("only 50 palm workers are eligible" in m for m in messages)
 
@@ -248,3 +248,11 @@ def test_default_scenario_for_a_regency_without_a_file(params):
     assert s.solve_apbd
     table = scenarios.project(s)
     assert (table["gap_workers"] == 0).all()
+
+
+def test_messages_repeated_in_consecutive_years_are_merged():
+    values = (("gap", "10"),)
+    items = [(2024, "k", values), (2025, "k", values), (2026, "k", values),
+             (2028, "k", values), (2025, "other", ())]
+    merged = scenarios._merge_years(items)
+    assert merged == [("2024–2026", "k", values), ("2025", "other", ()), ("2028", "k", values)]

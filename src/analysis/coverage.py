@@ -25,6 +25,7 @@ and it is ranked last. Missing data is never shown as zero.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -532,6 +533,8 @@ def informal_estimates(
                     "informal_date": bps["_when"],
                     "informal_flags": _flags([bps["flag"]]),
                     "informal_note": f"informal_workers {bps['period']} ({bps['source_id']})",
+                    "informal_period": str(bps["period"]),
+                    "informal_source": bps["source_id"],
                 }
             )
             continue
@@ -562,12 +565,53 @@ def informal_estimates(
                     f"A01: population {pop['value']:.0f} ({pop['year']}) × "
                     f"{province_inputs['note']}"
                 ),
+                "informal_population": float(pop["value"]),
+                "informal_population_year": str(pop["year"]),
+                "informal_employment_ratio": float(ratio),
+                "informal_share": float(share),
+                "informal_period": str(province_inputs["period"].date())
+                if pd.notna(province_inputs["period"]) else "",
             }
         )
     return pd.DataFrame.from_records(
         records,
         columns=["regency_code", "target_informal", "informal_method", "informal_date",
-                 "informal_flags", "informal_note"],
+                 "informal_flags", "informal_note", "informal_population",
+                 "informal_population_year", "informal_employment_ratio", "informal_share",
+                 "informal_period", "informal_source"],
+    )
+
+
+def informal_explanation(row: Mapping[str, object], lang: str = "id") -> str:
+    """How a regency's informal-worker figure was obtained, in the report language.
+
+    Parameters
+    ----------
+    row : mapping
+        A row of ``coverage_table`` (or ``regency_summary``).
+    lang : {"id", "en"}
+        Report language.
+
+    Returns
+    -------
+    str
+        One sentence with the numbers formatted for the language; empty when there is no figure.
+    """
+    t, format_number, format_percent = i18n.t, numbers.format_number, numbers.format_percent
+    method = row.get("informal_method")
+    if method == "data":
+        return t("coverage.informal_from_data", lang, period=row.get("informal_period", ""),
+                 source=row.get("informal_source", ""))
+    if method != "A01":
+        return ""
+    return t(
+        "coverage.informal_from_a01", lang,
+        population=format_number(row["informal_population"], lang),
+        year=row["informal_population_year"],
+        ratio=format_percent(row["informal_employment_ratio"], lang),
+        share=format_percent(row["informal_share"], lang),
+        period=row["informal_period"],
+        result=format_number(row["target_informal"], lang),
     )
 
 

@@ -438,6 +438,9 @@ def format_value(value: Any, kind: str, lang: str = "id", decimals: int | None =
         return numbers.format_percent(float(value), lang, 1 if decimals is None else decimals)
     if kind == "date":
         return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
+    # A whole number stored as float (a year in a float column) reads "2024", not "2024.0".
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 

@@ -948,8 +948,9 @@ class RegencyReport(_Report):
                     ranked=self._n(summary["regencies_ranked"])),
             lang=self.lang, sheet=_t("sheet_bases", self.lang),
         ))
-        if summary.get("informal_note"):
-            parts.append(Text(_t("informal_note", self.lang, note=summary["informal_note"])))
+        informal = coverage.informal_explanation(summary, self.lang)
+        if informal:
+            parts.append(Text(_t("informal_note", self.lang, note=informal)))
         segments = coverage.segment_table(self.code, self.as_of)
         if not segments.empty:
             self._use(*segments["source_id"])

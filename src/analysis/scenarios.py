@@ -1062,24 +1062,43 @@ def _messages(s: Scenario, df: pd.DataFrame, lang: str) -> list[str]:
     out = []
     if s.solve_apbd:
         out.append(i18n.t("scenarios.msg_apbd_solved", lang))
+    per_year: list[tuple[int, str, tuple]] = []
     for row in df.itertuples():
-        values = {"year": row.year, "target": format_number(row.target_workers, lang),
-                  "gap": format_number(row.gap_workers, lang),
-                  "gap_rp": format_rupiah(row.gap_rp, lang)}
         if row.gap_workers > 0:
-            out.append(i18n.t("scenarios.msg_target_not_met", lang, **values))
+            per_year.append((int(row.year), "scenarios.msg_target_not_met", (
+                ("target", format_number(row.target_workers, lang)),
+                ("gap", format_number(row.gap_workers, lang)),
+                ("gap_rp", format_rupiah(row.gap_rp, lang)))))
         fundable = _whole(np.array(row.dbh_envelope_rp / row.cost_per_worker_rp))
         if row.dbh_workers < fundable and row.dbh_workers == row.eligible_palm_workers:
-            out.append(i18n.t(
-                "scenarios.msg_dbh_eligibility", lang, year=row.year,
-                fundable=format_number(float(fundable), lang),
-                eligible=format_number(row.eligible_palm_workers, lang),
-                unused=format_rupiah(row.dbh_unused_rp, lang)))
+            per_year.append((int(row.year), "scenarios.msg_dbh_eligibility", (
+                ("fundable", format_number(float(fundable), lang)),
+                ("eligible", format_number(row.eligible_palm_workers, lang)),
+                ("unused", format_rupiah(row.dbh_unused_rp, lang)))))
+    for years, key, values in _merge_years(per_year):
+        out.append(i18n.t(key, lang, year=years, **dict(values)))
     flagged = [p for p in s.provenance if "UNCONFIRMED" in p.get("flag", "")]
     for p in flagged:
         out.append(i18n.t("scenarios.msg_unconfirmed", lang, path=p["path"],
                           value=_plain(p["value"], lang)))
     return out
+
+
+def _merge_years(items: list[tuple[int, str, tuple]]) -> list[tuple[str, str, tuple]]:
+    """Join messages that repeat in consecutive years into one ("2025–2028: …").
+
+    A reader of a five-year scenario should see a message once with its years, not five
+    near-identical lines.
+    """
+    runs: list[list] = []
+    for year, key, values in sorted(items, key=lambda i: (i[1], i[2], i[0])):
+        last = runs[-1] if runs else None
+        if last and last[2] == key and last[3] == values and last[1] == year - 1:
+            last[1] = year
+        else:
+            runs.append([year, year, key, values])
+    runs.sort(key=lambda r: (r[0], r[2]))
+    return [(str(a) if a == b else f"{a}–{b}", key, values) for a, b, key, values in runs]
 
 
 def _plain(value: Any, lang: str) -> str:
