@@ -140,13 +140,15 @@ def test_declared_target_newest(tables, informal):
     assert table.loc["99.01", "newest_input_date"] == pd.Timestamp("2024-06-01")
 
 
-def test_rank_nan_last_ties_min(tables, informal):
+def test_rank_ties_min_and_no_rank_without_a_rate(tables, informal):
     table = _table(tables, informal)
-    # village rates: Epsilon 1,25; Alpha 0,5; Beta 0,3; Gamma and Delta NaN → 4 and 4
-    assert table["rank"].to_dict() == {"99.01": 2, "99.02": 3, "99.03": 4, "99.04": 1,
-                                       "99.71": 4}
+    # village rates: Epsilon 1,25; Alpha 0,5; Beta 0,3; Gamma and Delta NaN → no rank
+    ranks = table["rank"].to_dict()
+    assert {k: v for k, v in ranks.items() if pd.notna(v)} == {"99.01": 2, "99.02": 3,
+                                                                "99.04": 1}
+    assert pd.isna(ranks["99.03"]) and pd.isna(ranks["99.71"])
     ranks = coverage.rank_within(pd.Series([0.5, 0.5, np.nan, 0.7]))
-    assert ranks.tolist() == [2, 2, 4, 1]
+    assert ranks.tolist()[:2] == [2, 2] and pd.isna(ranks.iloc[2]) and ranks.iloc[3] == 1
 
 
 def test_change_since_previous_observation(tables, informal):
@@ -279,7 +281,7 @@ def test_league_table_indonesian_text(tables, informal):
     assert alpha["Semua kelompok terlindungi"] == "620"
     delta = league[league["Kabupaten/Kota"] == "Kota Delta"].iloc[0]
     assert "A02" in delta["Catatan"] and "perkiraan" in delta["Catatan"]
-    assert list(league["Peringkat"])[-1] == "4"  # no-data rows last
+    assert list(league["Peringkat"])[-1] == "–"  # no rank without a rate; no-data rows last
 
 
 def test_narrative_numbers_are_computed(tables, informal):

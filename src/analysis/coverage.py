@@ -654,7 +654,10 @@ def declared_targets_at(targets: pd.DataFrame, as_of: date | str | None = None) 
 
 
 def rank_within(rates: pd.Series) -> pd.Series:
-    """Rank coverage rates, highest first; NaN (no data, no target) last; ties share the best.
+    """Rank coverage rates, highest first; ties share the best rank.
+
+    A regency whose rate cannot be measured (no data, or no target on the basis, like a kota on
+    the village basis) gets no rank: ranking it last would tell a reader it is the worst.
 
     Parameters
     ----------
@@ -664,9 +667,9 @@ def rank_within(rates: pd.Series) -> pd.Series:
     Returns
     -------
     Series
-        Integer ranks (1 = best), pandas ``Int64``.
+        Integer ranks (1 = best), pandas ``Int64``; ``<NA>`` where the rate is NaN.
     """
-    return rates.rank(ascending=False, method="min", na_option="bottom").astype("Int64")
+    return rates.rank(ascending=False, method="min", na_option="keep").astype("Int64")
 
 
 def build_coverage_table(

@@ -1280,10 +1280,10 @@ class ProvinceReport(_Report):
             ["rank", "_missing", "covered_total"], ascending=[True, True, False], kind="stable"
         )
         notes = coverage.league_table(table, self.lang).iloc[:, -1].to_list()
-        shown = shown.assign(notes=notes, rank_text=[
-            "–" if m else str(int(r)) for r, m in zip(shown["rank"], shown["_missing"],
-                                                     strict=True)
-        ])
+        ranked = shown["rank"].notna() & ~shown["_missing"]
+        shown = shown.assign(
+            notes=notes, rank_text=shown["rank"].astype("string").where(ranked, "–")
+        )
         return Section(
             Text(coverage.narrative(table, self.lang)),
             Table(
