@@ -683,6 +683,22 @@ def setup() -> None:
     figures.apply_style()
 
 
+def _md_escape(text: Any) -> str:
+    """Text from the data shown literally in Markdown (no stray emphasis or links)."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in str(text))
+
+
+def _period(start: Any, end: Any) -> str:
+    """A claims period as "2024-01-01 – 2024-12-31", or the one known end ("… 2024-10-17")."""
+    def iso(value: Any) -> str:
+        return value.isoformat()[:10] if hasattr(value, "isoformat") and value == value else ""
+
+    a, b = iso(start), iso(end)
+    if a and b:
+        return f"{a} – {b}"
+    return a or (f"… {b}" if b else "–")
+
+
 def data_as_of(as_of: str | None = None) -> str:
     """The date a report's data speak for: ``as_of`` when given, else the newest dated fact.
 
@@ -978,7 +994,7 @@ class RegencyReport(_Report):
     def _payment_cases(self) -> Any:
         """Local-government contribution payments recorded for this kab/kota (with sources)."""
         from analysis import data
-        from analysis.render import Column, Table
+        from analysis.render import Column, Section, Table, Text
 
         cases = data.load_table("payment_cases")
         cases = cases[cases["area_code"] == self.code]
@@ -988,8 +1004,9 @@ class RegencyReport(_Report):
         cases = cases.assign(
             segment_label=[_segment_label(v, self.lang) for v in cases["segment"]],
             flag=cases["flag"].fillna(""),
+            note=cases["note"].fillna(""),
         )
-        return Table(
+        table = Table(
             cases,
             [Column("case_id", _t("col_case", self.lang), width="auto"),
              Column("year", _t("col_year", self.lang), width="auto"),
@@ -1003,6 +1020,14 @@ class RegencyReport(_Report):
             note=_t("cases_note", self.lang),
             lang=self.lang, sheet=_t("sheet_cases", self.lang), sources=cases["source_id"],
         )
+        # What the sources say about each case (plans, who pays, the words quoted) is too long
+        # for a table cell on A4; it follows the table as a list.
+        notes = [f"- **{row.case_id}** ({row.year}): {_md_escape(row.note)} "
+                 f"[{_md_escape(row.source_id)}]"
+                 for row in cases.itertuples() if row.note]
+        if not notes:
+            return table
+        return Section(table, Text(f"**{_t('col_note', self.lang)}**\n\n" + "\n".join(notes)))
 
     # -- cost and DBH Sawit ---------------------------------------------------------------------
 
@@ -1118,8 +1143,9 @@ class RegencyReport(_Report):
 
         an = self._analysis()
         table = an.benefits
+        observed = self._observed_claims()
         if table is None or table.empty:
-            return Callout(_t("benefits_none", self.lang))
+            return Section(Callout(_t("benefits_none", self.lang)), observed)
         contributions = float(table["contributions_rp"].sum())
         paid = float(table["benefits_rp"].sum())
         ratio = paid / contributions if contributions else float("nan")
@@ -1142,6 +1168,35 @@ class RegencyReport(_Report):
                 note=_t("benefits_note", self.lang),
                 lang=self.lang, sheet=_t("sheet_benefits", self.lang),
             ),
+            observed,
+        )
+
+    def _observed_claims(self) -> Any:
+        """Claims published as paid in this kab/kota, shown beside the model, not fitted to it."""
+        from analysis import benefits
+        from analysis.render import Column, Table
+
+        claims = benefits.observed_claims(self.code)
+        if claims.empty:
+            return None
+        self._use(*claims["source_id"])
+        claims = claims.assign(
+            benefit_label=[_t(f"benefit_{b}", self.lang) for b in claims["benefit"]],
+            period=[_period(a, b) for a, b in zip(claims["period_start"], claims["period_end"],
+                                                   strict=True)],
+            covered_context=claims["covered_context"].fillna(""),
+        )
+        return Table(
+            claims,
+            [Column("period", _t("col_period", self.lang), width="auto"),
+             Column("benefit_label", _t("col_benefit", self.lang), width="auto"),
+             Column("cases", _t("col_cases", self.lang), "count"),
+             Column("amount_rp", _t("col_amount", self.lang), "rupiah"),
+             Column("covered_context", _t("col_context", self.lang), width="1fr"),
+             Column("source_id", _t("col_source_id", self.lang), width="3cm")],
+            title=_t("claims_title", self.lang),
+            note=_t("claims_note", self.lang),
+            lang=self.lang, sheet=_t("sheet_claims", self.lang), sources=claims["source_id"],
         )
 
     # -- uncertainty ----------------------------------------------------------------------------
