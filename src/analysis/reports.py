@@ -766,7 +766,9 @@ class _Report:
         from analysis import i18n
 
         self.lang = i18n.check_lang(lang)
-        self.as_of = as_of
+        # Every section computes on the date the footer prints, so a narrative never says
+        # "per <today>" above a stamp saying "data per <newest fact>".
+        self.as_of = data_as_of(as_of)
         self.cited: set[str] = set()
         self.assumption_ids: set[str] = set()
 
@@ -874,7 +876,7 @@ class RegencyReport(_Report):
         return ReportMeta(
             kind="regency", code=self.code, title=_t("title_regency", self.lang),
             area=self.name, province=str(self.row["province_name"]),
-            as_of=data_as_of(self.as_of), lang=self.lang,
+            as_of=self.as_of, lang=self.lang,
         )
 
     def villages(self) -> Any:
@@ -1287,7 +1289,7 @@ class ProvinceReport(_Report):
         return ReportMeta(
             kind="province", code=self.code, title=_t("title_province", self.lang),
             area=_t("province_area", self.lang, name=name), province=name,
-            as_of=data_as_of(self.as_of), lang=self.lang,
+            as_of=self.as_of, lang=self.lang,
         )
 
     def villages(self) -> Any:
