@@ -353,3 +353,26 @@ def test_informal_explanation_in_both_languages():
     assert "50,0%" in text_id and "60,0%" in text_id
     assert "= 30,000 workers" in coverage.informal_explanation(row, "en")
     assert coverage.informal_explanation({"informal_method": ""}, "id") == ""
+
+
+def test_facts_used_table_agrees_with_the_count():
+    # Labuhanbatu 2025 in miniature: a mixed total of 14.300 and its 7.500 part, plus one count
+    # reported twice (1.500 palm workers): the facts used are 14.300 and one 1.500.
+    facts = pd.DataFrame(
+        {
+            "fact_id": ["a", "b", "c", "d"],
+            "area_code": ["99.01"] * 4,
+            "date": pd.to_datetime(["2025-01-01", "2025-01-01", "2024-09-11", "2024-09-11"]),
+            "segment": ["pekerja_rentan", "pekerja_rentan", "palm_workers", "palm_workers"],
+            "workers": [14_300, 7_500, 1_500, 1_500],
+            "funding_source": ["mixed", "unknown", "dbh_sawit", "unknown"],
+            "status": ["registered"] * 4,
+            "source_id": ["s1", "s2", "s3", "s4"],
+            "flag": [""] * 4,
+            "note": [""] * 4,
+        }
+    )
+    used = coverage.segment_facts(facts, "2026-01-01")
+    assert sorted(used["fact_id"]) == ["a", "c"]
+    covered = coverage.covered_by_segment(facts, "2026-01-01").iloc[0]
+    assert covered["covered_rentan"] == 14_300 + 1_500 == used["workers"].sum()

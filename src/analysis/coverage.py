@@ -162,6 +162,21 @@ def _newest(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["_date"] == rows["_date"].max()]
 
 
+def _distinct_facts(rows: pd.DataFrame) -> pd.DataFrame:
+    """The facts of one segment and date that describe different workers.
+
+    - A fact whose funding source is ``mixed`` is the total over several sources (e.g. "14.300
+      informal workers, DBH Sawit + APBD"), so it replaces the single-source facts.
+    - The same count from two sources is one group of workers reported twice (Pakpak Bharat,
+      9 July 2025: 4.979 THL in two articles); the row that names a payer is kept.
+    """
+    mixed = rows["funding_source"] == "mixed"
+    if mixed.any():
+        rows = rows[mixed]
+    rows = rows.sort_values("funding_source", key=lambda s: s.fillna("unknown").eq("unknown"))
+    return rows.drop_duplicates(subset=["workers"], keep="first")
+
+
 def _sum_rows(rows: pd.DataFrame) -> float:
     """Workers of the facts of one segment and date, without counting a conflict twice.
 
@@ -169,17 +184,9 @@ def _sum_rows(rows: pd.DataFrame) -> float:
     flag CONFLICT; adding them would count the same workers twice. Of such a group the figure
     the notes name as used is taken, else the smaller one, so that coverage is never
     overstated. Facts with different funding sources describe different groups of workers and
-    are added, except a fact whose funding source is ``mixed``: it is the total over several
-    sources (e.g. "14.300 informal workers, DBH Sawit + APBD"), so it replaces the single-source
-    facts of the same segment and date instead of being added to them.
+    are added, after ``_distinct_facts`` has removed totals' parts and repeated reports.
     """
-    mixed = rows["funding_source"] == "mixed"
-    if mixed.any():
-        rows = rows[mixed]
-    # The same count from two sources on the same date is one group of workers reported twice
-    # (Pakpak Bharat, 9 July 2025: 4.979 THL in two articles); keep the row that names a payer.
-    rows = rows.sort_values("funding_source", key=lambda s: s.fillna("unknown").eq("unknown"))
-    rows = rows.drop_duplicates(subset=["workers"], keep="first")
+    rows = _distinct_facts(rows)
     total = 0.0
     for _, group in rows.groupby(rows["funding_source"].fillna("unknown"), sort=False):
         conflicted = group["flag"].fillna("").str.upper().str.contains("CONFLICT")
@@ -268,6 +275,12 @@ def segment_facts(facts: pd.DataFrame, as_of: date | str | None = None) -> pd.Da
                 chosen = pd.concat(
                     [_newest(seg_rows[seg_rows["segment"] == seg]) for seg in members]
                 )
+            if chosen.empty:
+                continue
+            # Keep only the facts the count adds, so a table of "facts used" agrees with it.
+            chosen = pd.concat(
+                [_distinct_facts(part) for _, part in chosen.groupby(["segment", "_date"])]
+            )
             used.append(chosen.assign(group=group))
     if not used:
         return rows.iloc[0:0].assign(group=pd.Series(dtype=str))
