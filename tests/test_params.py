@@ -396,3 +396,9 @@ def test_derive_counts_desa_kelurahan_and_title_cases(tmp_path):
     assert derive.title_case("KABUPATEN PANGKAJENE DAN KEPULAUAN") == (
         "Kabupaten Pangkajene dan Kepulauan"
     )
+
+
+def test_every_shipped_assumption_has_an_indonesian_title():
+    # Reports in Bahasa Indonesia list the assumptions they use by their Indonesian title.
+    for key, entry in load_assumptions().items():
+        assert str(entry.get("title_id", "")).strip(), f"{key} has no title_id"

@@ -1238,7 +1238,10 @@ class RegencyReport(_Report):
             parts.append(Text(_t("flagged_none", self.lang)))
         log = load_assumptions()
         self.assumption_ids.update({"A01", "A02"} & set(log))
-        used = [log[a] | {"id": a} for a in sorted(self.assumption_ids) if a in log]
+        # The log is written in English; Indonesian reports show its Indonesian titles.
+        title_key = "title_id" if self.lang == "id" else "title"
+        used = [log[a] | {"id": a, "title": log[a].get(title_key, log[a]["title"])}
+                for a in sorted(self.assumption_ids) if a in log]
         if used:
             frame = pd.DataFrame(used)
             parts.append(Table(
