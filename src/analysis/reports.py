@@ -1240,7 +1240,8 @@ class RegencyReport(_Report):
         self.assumption_ids.update({"A01", "A02"} & set(log))
         # The log is written in English; Indonesian reports show its Indonesian titles.
         title_key = "title_id" if self.lang == "id" else "title"
-        used = [log[a] | {"id": a, "title": log[a].get(title_key, log[a]["title"])}
+        used = [log[a] | {"id": a, "title": log[a].get(title_key, log[a]["title"]),
+                          "uncertainty": _t(f"uncertainty_{log[a]['uncertainty']}", self.lang)}
                 for a in sorted(self.assumption_ids) if a in log]
         if used:
             frame = pd.DataFrame(used)
