@@ -734,14 +734,19 @@ SCENARIO_DRAWS = 10_000
 SCENARIO_SEED = 2026  # fixed so the same inputs give the same report
 
 
-def _segment_label(segment: Any, lang: str) -> str:
-    """Readable name of a coverage segment (falls back to the code)."""
+def _code_label(kind: str, code: Any, lang: str) -> str:
+    """Readable name of a data code (``segment``, ``funding``, ``status``); else the code.
+
+    Empty and missing codes give an empty string, so a table cell stays blank.
+    """
     from analysis import i18n
 
+    if code is None or code != code or str(code) == "":
+        return ""
     try:
-        return i18n.t(f"reports.segment_{segment}", lang)
+        return i18n.t(f"reports.{kind}_{code}", lang)
     except KeyError:
-        return str(segment)
+        return str(code)
 
 
 def _dbh_row(area_code: str, as_of: str | None = None) -> dict[str, Any] | None:
@@ -973,7 +978,10 @@ class RegencyReport(_Report):
         if not segments.empty:
             self._use(*segments["source_id"])
             segments = segments.assign(
-                segment_label=[_segment_label(v, self.lang) for v in segments["segment"]],
+                segment_label=[_code_label("segment", v, self.lang) for v in segments["segment"]],
+                funding_source=[_code_label("funding", v, self.lang)
+                                for v in segments["funding_source"]],
+                status=[_code_label("status", v, self.lang) for v in segments["status"]],
                 flag=segments["flag"].fillna(""),
             )
             parts.append(Table(
@@ -1004,7 +1012,8 @@ class RegencyReport(_Report):
             return None
         self._use(*cases["source_id"])
         cases = cases.assign(
-            segment_label=[_segment_label(v, self.lang) for v in cases["segment"]],
+            segment_label=[_code_label("segment", v, self.lang) for v in cases["segment"]],
+            funding_source=[_code_label("funding", v, self.lang) for v in cases["funding_source"]],
             flag=cases["flag"].fillna(""),
             note=cases["note"].fillna(""),
         )
