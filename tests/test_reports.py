@@ -121,6 +121,15 @@ def test_inputs_digest_follows_data_files(tmp_path, monkeypatch):
     assert reports.inputs_digest() != second
 
 
+def test_inputs_digest_follows_library_versions(monkeypatch):
+    # An upgraded renderer (e.g. typst) may change the PDF layout: reports must be rebuilt.
+    first = reports.inputs_digest()
+    versions = reports.library_versions()
+    assert set(versions) == set(reports.REPORT_LIBRARIES) and versions["typst"] != "missing"
+    monkeypatch.setattr(reports, "library_versions", lambda: {**versions, "typst": "99.0"})
+    assert reports.inputs_digest() != first
+
+
 def test_unknown_regency_fails_alone_with_nonzero_exit(tmp_path, capsys):
     code = cli.main(["reports", "--regency", NISEL, "Atlantis", "--jobs", "1",
                      "--out", str(tmp_path)])

@@ -218,7 +218,33 @@ def inputs_digest() -> str:
         for path in _tree_files(root, patterns):
             digest.update(f"{label}:{path.relative_to(root).as_posix()}\0".encode())
             digest.update(_sha256_file(path).encode())
+    for name, version in library_versions().items():
+        digest.update(f"lib:{name}={version}\0".encode())
     return digest.hexdigest()
+
+
+# Libraries whose upgrade can change what a report shows (numbers, charts, PDF layout).
+REPORT_LIBRARIES = ("numpy", "pandas", "matplotlib", "seaborn", "papermill", "ipython", "typst",
+                    "openpyxl", "markdown-it-py")
+
+
+def library_versions() -> dict[str, str]:
+    """Installed versions of ``REPORT_LIBRARIES``, read from package metadata (no import).
+
+    Returns
+    -------
+    dict
+        Distribution name → version ("missing" when not installed).
+    """
+    from importlib import metadata
+
+    versions = {}
+    for name in REPORT_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions
 
 
 def job_hash(job: Job, shared: str) -> str:
