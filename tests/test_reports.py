@@ -163,6 +163,17 @@ def test_notebook_that_raises_is_recorded_and_others_built(tmp_path):
     assert not (out / "id" / "12.71_medan.pdf").exists()
 
 
+def test_notebook_over_its_time_limit_fails_and_the_run_goes_on(tmp_path):
+    # A notebook that would sleep 30 s is stopped by a 1 s limit; the run ends with exit code 1.
+    source = nbformat.read(NOTEBOOKS / "03_regency_report.ipynb", as_version=4)
+    source.cells.insert(2, nbformat.v4.new_code_cell("import time\ntime.sleep(30)"))
+    notebook = tmp_path / "slow.ipynb"
+    nbformat.write(source, notebook)
+    result = _build(tmp_path / "out", (NISEL,), regency_notebook=notebook, timeout_s=1)
+    assert result.exit_code == reports.EXIT_FAILED
+    assert "time limit" in result.failed["id/12.14"]
+
+
 def test_failed_pdf_write_keeps_previous_file(tmp_path, monkeypatch):
     monkeypatch.setattr(reports, "inputs_digest", lambda: "pinned")
     _build(tmp_path)

@@ -180,6 +180,9 @@ def _add_reports(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
                    help="use only data known on this date (default: all data)")
+    p.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+                   help="time limit per report; a report running longer fails and the others "
+                   "go on (default: 600, 0 = no limit)")
 
     def run(args: argparse.Namespace) -> int:
         from analysis import reports

@@ -83,6 +83,7 @@ class Job:
     stem: str
     input_hash: str = ""
     error: str | None = None  # set when the job cannot even be planned (unknown regency)
+    timeout_s: float | None = None  # stop the notebook after this many seconds
 
     @property
     def id(self) -> str:
@@ -371,6 +372,39 @@ def _worker_init() -> None:
     engine.get_shell()
 
 
+DEFAULT_TIMEOUT_S = 600.0
+
+
+class ReportTimeout(TimeoutError):
+    """A report notebook ran longer than its time limit."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``ReportTimeout`` in this process after ``seconds`` (no limit when None or 0).
+
+    The in-process engine has no kernel to kill, so a hung notebook is stopped with an alarm
+    signal. Signals reach only the main thread; elsewhere no limit is set.
+    """
+    import signal
+    import threading
+
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise ReportTimeout(f"stopped after {seconds:g} s (time limit, see --timeout)")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
     """Execute and render one report, write its files atomically, return its manifest entry.
 
@@ -402,7 +436,8 @@ def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
 
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            nb = engine.execute_notebook(job.notebook, job.parameters)
+            with _time_limit(job.timeout_s):
+                nb = engine.execute_notebook(job.notebook, job.parameters)
         except Exception as exc:
             partial = getattr(exc, "nb", None)
             if partial is not None:
@@ -563,6 +598,7 @@ def build_reports(
     progress: bool | None = None,
     regency_notebook: Path = REGENCY_NOTEBOOK,
     province_notebook: Path = PROVINCE_NOTEBOOK,
+    timeout_s: float | None = DEFAULT_TIMEOUT_S,
 ) -> BuildResult:
     """Build the reports; skip those whose inputs and files are unchanged.
 
@@ -589,6 +625,9 @@ def build_reports(
         otherwise).
     regency_notebook, province_notebook : Path
         Notebooks to run (tests pass their own).
+    timeout_s : float, optional
+        Time limit per report notebook in seconds; a report that runs longer fails (and the
+        others go on). None or 0: no limit.
 
     Returns
     -------
@@ -621,6 +660,7 @@ def build_reports(
             progress_bar = _Progress(len(planned), progress)
             todo: list[Job] = []
             for job in planned:
+                job.timeout_s = timeout_s
                 job.input_hash = job_hash(job, shared) if not job.error else ""
                 old = manifest.get(job.id)
                 if not force and not job.error and is_unchanged(job, old, out_dir):
@@ -680,6 +720,7 @@ def run_cli(args: Any) -> int:
             out=args.out,
             force=args.force,
             as_of=args.as_of,
+            timeout_s=args.timeout,
         )
     except ReportsLocked as exc:
         print(f"reports: {exc}", file=sys.stderr)
