@@ -192,11 +192,6 @@ def _add_reports(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _not_yet(name: str) -> int:
-    print(f"'{name}' is not built yet: nothing was done.", file=sys.stderr)
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command.
 
@@ -211,6 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
             "Coverage, funding scenarios and report PDFs for BPJS Ketenagakerjaan protection of "
             "vulnerable workers (pekerja rentan) by local governments, North Sumatra first."
         ),
+        epilog=(
+            "examples:\n"
+            "  python -m analysis cost --workers 2500 --months 7\n"
+            "  python -m analysis cost --budget \"Rp 294 juta\" --months 7 --json\n"
+            "  python -m analysis scenario data/scenarios/12.10-labuhanbatu.yml --draws 10000\n"
+            "  python -m analysis data check\n"
+            "  python -m analysis data import peserta.xlsx --source-url URL --publisher P "
+            "--date 2026-10-31\n"
+            "  python -m analysis reports --regency 12.14 --lang en\n\n"
+            "Run 'python -m analysis COMMAND --help' for the options of a command."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
