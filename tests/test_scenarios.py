@@ -256,3 +256,11 @@ def test_messages_repeated_in_consecutive_years_are_merged():
              (2028, "k", values), (2025, "other", ())]
     merged = scenarios._merge_years(items)
     assert merged == [("2024–2026", "k", values), ("2025", "other", ()), ("2028", "k", values)]
+
+
+def test_fan_metric_follows_an_open_apbd(params):
+    # With the APBD left open it fills every gap, so coverage is 100% by construction and the
+    # fan chart shows the APBD needed instead.
+    s = load("eligible", params)
+    assert scenarios.fan_metric(s) == ("apbd_rp" if s.solve_apbd else "coverage")
+    assert scenarios.fan_metric(scenarios.default_scenario("12.14", 2027, 3)) == "apbd_rp"

@@ -1159,6 +1159,22 @@ def _run(a: _Arrays, d: _Draws, apbd: np.ndarray) -> dict[str, np.ndarray]:
                      a.province[:, None, :], a.dana_desa[:, None, :], d.csr_rp, apbd)
 
 
+def fan_metric(s: Scenario) -> str:
+    """The metric a fan chart of ``s`` should show.
+
+    Parameters
+    ----------
+    s : Scenario
+
+    Returns
+    -------
+    str
+        ``"apbd_rp"`` (the APBD needed) when the scenario leaves the APBD open, so that it fills
+        every gap and coverage is 100% by construction; otherwise ``"coverage"``.
+    """
+    return "apbd_rp" if s.solve_apbd else "coverage"
+
+
 @dataclass
 class SimulationResult:
     """Monte Carlo results for R scenarios: arrays of shape (R, draws, years).
