@@ -9,11 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import paths
+from analysis.core import config
 
 
 def _raw(name: str) -> pd.DataFrame:
-    return pd.read_csv(paths.RAW / f"{name}.csv", dtype=str, keep_default_na=False)
+    return pd.read_csv(config.RAW / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis import benefits
-from analysis.cli import UserError
+from analysis.core.errors import UserError
 from analysis.params import load_assumptions, load_parameters
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import data, paths
-from analysis.cli import UserError, main
-from analysis.validation import SCHEMAS, ValidationError, labels_for, validate
+from analysis import data
+from analysis.cli import main
+from analysis.core import config
+from analysis.core.errors import UserError, ValidationError
+from analysis.validation import SCHEMAS, labels_for, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"
 
@@ -19,7 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "data"
 @pytest.fixture
 def fixture_data(monkeypatch, tmp_path):
     """Point the loaders at the hand-written fixture tables and an empty user folder."""
-    monkeypatch.setattr(paths, "RAW", FIXTURES)
+    monkeypatch.setattr(config, "RAW", FIXTURES)
     monkeypatch.setenv("PEKERJA_RENTAN_USER_DATA", str(tmp_path / "user"))
     return FIXTURES
 
@@ -29,7 +31,7 @@ def raw_copy(monkeypatch, tmp_path):
     """A writable copy of the fixture tables as the raw folder."""
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURES, raw)
-    monkeypatch.setattr(paths, "RAW", raw)
+    monkeypatch.setattr(config, "RAW", raw)
     monkeypatch.setenv("PEKERJA_RENTAN_USER_DATA", str(tmp_path / "user"))
     return raw
 
@@ -39,7 +41,7 @@ def raw_copy(monkeypatch, tmp_path):
 
 def test_every_raw_csv_has_a_complete_sidecar_with_matching_sha256():
     files = data.raw_files()
-    assert all(f.csv.parent == paths.RAW for f in files)
+    assert all(f.csv.parent == config.RAW for f in files)
     assert data.verify_checksums(fields=True) == []
 
 

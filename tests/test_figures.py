@@ -13,8 +13,9 @@ import pytest
 import yaml
 from matplotlib.patches import Polygon, Rectangle
 
-from analysis import coverage, figures, paths
-from analysis.cli import UserError
+from analysis import coverage, figures
+from analysis.core import config
+from analysis.core.errors import UserError
 
 
 def test_palette_is_okabe_ito():
@@ -102,8 +103,8 @@ def test_gap_chart_in_indonesian_rupiah(table):
 
 
 def test_tile_grid_covers_north_sumatra_once():
-    grid = pd.read_csv(paths.RAW / "tile_grid.csv", dtype={"regency_code": str})
-    regencies = pd.read_csv(paths.RAW / "regencies.csv", dtype=str)
+    grid = pd.read_csv(config.RAW / "tile_grid.csv", dtype={"regency_code": str})
+    regencies = pd.read_csv(config.RAW / "regencies.csv", dtype=str)
     sumut = set(regencies.loc[regencies["province_code"] == "12", "regency_code"])
     assert len(grid) == 33 and set(grid["regency_code"]) == sumut
     assert grid["regency_code"].is_unique
@@ -112,8 +113,8 @@ def test_tile_grid_covers_north_sumatra_once():
     nias = grid["regency_code"].isin(["12.04", "12.14", "12.24", "12.25", "12.78"])
     assert grid.loc[nias, "col"].max() < grid.loc[~nias, "col"].min()
     assert grid.set_index("regency_code").loc["12.71", "row"] == 0
-    meta = yaml.safe_load((paths.RAW / "tile_grid.csv.meta.yml").read_text(encoding="utf-8"))
-    digest = hashlib.sha256((paths.RAW / "tile_grid.csv").read_bytes()).hexdigest()
+    meta = yaml.safe_load((config.RAW / "tile_grid.csv.meta.yml").read_text(encoding="utf-8"))
+    digest = hashlib.sha256((config.RAW / "tile_grid.csv").read_bytes()).hexdigest()
     assert meta["sha256"] == digest
 
 

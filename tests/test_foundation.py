@@ -12,7 +12,7 @@ import tomllib
 import pytest
 import yaml
 
-from analysis import paths
+from analysis.core import config
 
 NAME = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
 
@@ -23,12 +23,12 @@ def _split(spec: str) -> tuple[str, str]:
 
 
 def _pyproject_runtime() -> dict[str, str]:
-    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads((config.ROOT / "pyproject.toml").read_text())["project"]
     return dict(_split(d) for d in project["dependencies"])
 
 
 def _environment_runtime() -> dict[str, str]:
-    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    env = yaml.safe_load((config.ROOT / "environment.yml").read_text())
     specs: list[str] = []
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
@@ -46,14 +46,14 @@ def test_environment_yml_matches_pyproject():
 
 
 def test_python_floor_is_311():
-    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads((config.ROOT / "pyproject.toml").read_text())["project"]
     assert project["requires-python"] == ">=3.11"
-    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    env = yaml.safe_load((config.ROOT / "environment.yml").read_text())
     assert "python>=3.11" in env["dependencies"]
 
 
 def _notebooks():
-    return sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+    return sorted(config.NOTEBOOKS.glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("nb_path", _notebooks(), ids=lambda p: p.name)
@@ -75,9 +75,9 @@ def test_notebook_is_clean_and_thin(nb_path):
 
 
 def test_ruff_is_clean():
-    ruff = shutil.which("ruff") or str(paths.ROOT / ".venv" / "bin" / "ruff")
+    ruff = shutil.which("ruff") or str(config.ROOT / ".venv" / "bin" / "ruff")
     result = subprocess.run(
-        [ruff, "check", "--no-cache", str(paths.ROOT)], capture_output=True, text=True
+        [ruff, "check", "--no-cache", str(config.ROOT)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -91,12 +91,12 @@ def test_cli_help_lists_subcommands():
 
 
 def test_readme_quick_start_is_two_commands():
-    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
     assert "make reports" in readme and "make test" in readme
-    makefile = (paths.ROOT / "Makefile").read_text()
+    makefile = (config.ROOT / "Makefile").read_text()
     for target in ("reports:", "test:", "help:"):
         assert target in makefile
 
 
 def test_ci_runs_make_test():
-    assert "make test" in (paths.ROOT / ".ci" / "run").read_text()
+    assert "make test" in (config.ROOT / ".ci" / "run").read_text()

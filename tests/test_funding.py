@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import funding, paths
-from analysis.cli import UserError
+from analysis import funding
+from analysis.core import config
+from analysis.core.errors import UserError
 from analysis.params import load_parameters
 
 FIXTURE = Path(__file__).parent / "fixtures" / "parameters"
@@ -89,7 +90,7 @@ def test_mandailing_natal_2023(params):
 def test_dairi_2023_from_the_implied_wage_basis(params):
     # wage basis recorded in data/raw/implied_wage_basis.csv: Rp2.539.444
     # 0,54% × 2.539.444 = 13.712,998 → 13.713; 2.814 × 12 × 13.713 = 463.060.584
-    table = pd.read_csv(paths.RAW / "implied_wage_basis.csv", dtype={"area_code": str})
+    table = pd.read_csv(config.RAW / "implied_wage_basis.csv", dtype={"area_code": str})
     row = table[(table["area_code"] == "12.11") & (table["year"] == 2023)].iloc[0]
     assert "DERIVED" in row["flag"]
     budget = funding.budget_for(

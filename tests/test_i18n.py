@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis import i18n
+from analysis.core import i18n
 
 
 def test_every_key_has_both_languages():

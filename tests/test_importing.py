@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import data, importing, paths
-from analysis.cli import UserError, main
-from analysis.validation import ValidationError
+from analysis import data, importing
+from analysis.cli import main
+from analysis.core import config
+from analysis.core.errors import UserError, ValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "data" / "import"
@@ -30,7 +31,7 @@ SOURCE = [
 @pytest.fixture
 def user_dir(monkeypatch, tmp_path):
     """Fixture tables as raw data; user data in a temporary folder."""
-    monkeypatch.setattr(paths, "RAW", FIXTURES / "data")
+    monkeypatch.setattr(config, "RAW", FIXTURES / "data")
     folder = tmp_path / "user"
     monkeypatch.setenv("PEKERJA_RENTAN_USER_DATA", str(folder))
     return folder

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from analysis.numbers import format_number, format_percent, format_rupiah
+from analysis.core.numbers import format_number, format_percent, format_rupiah
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.numbers import parse_number, parse_percent, parse_rupiah
+from analysis.core.numbers import parse_number, parse_percent, parse_rupiah
 
 
 @pytest.mark.parametrize(

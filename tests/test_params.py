@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import paths
+from analysis.core import config
 from analysis.params import (
     KNOWN_UNITS,
     ParameterError,
@@ -19,11 +19,11 @@ from analysis.params import (
     load_parameters,
 )
 
-PARAMETER_FILES = sorted(paths.PARAMETERS.glob("*.yml"))
+PARAMETER_FILES = sorted(config.PARAMETERS.glob("*.yml"))
 
 
 def _csv(name: str) -> list[dict[str, str]]:
-    with (paths.RAW / name).open(encoding="utf-8", newline="") as handle:
+    with (config.RAW / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -268,7 +268,7 @@ def test_same_name_in_two_files_is_rejected(tmp_path):
 
 
 def test_every_assumption_has_id_statement_rationale_uncertainty():
-    raw = yaml.safe_load(paths.ASSUMPTIONS.read_text(encoding="utf-8"))
+    raw = yaml.safe_load(config.ASSUMPTIONS.read_text(encoding="utf-8"))
     assert isinstance(raw, list)
     for item in raw:
         for key in ("id", "title", "statement", "rationale", "source", "uncertainty", "used_by"):
@@ -364,7 +364,7 @@ def test_dbh_sawit_keeps_the_mandailing_natal_conflict():
 
 def _derive_module():
     spec = importlib.util.spec_from_file_location(
-        "derive_regencies", paths.DATA / "scripts" / "derive_regencies.py"
+        "derive_regencies", config.DATA / "scripts" / "derive_regencies.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -16,7 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from analysis import cli, reports
-from analysis.paths import NOTEBOOKS
+from analysis.core import config
+from analysis.core.config import NOTEBOOKS
 
 NISEL, MEDAN = "12.14", "12.71"
 
@@ -109,7 +110,7 @@ def test_inputs_digest_follows_data_files(tmp_path, monkeypatch):
     data = tmp_path / "data"
     data.mkdir()
     (data / "table.csv").write_text("a\n1\n")
-    monkeypatch.setattr(reports.paths, "DATA", data)
+    monkeypatch.setattr(config, "DATA", data)
     monkeypatch.setenv("PEKERJA_RENTAN_USER_DATA", str(tmp_path / "user"))
     first = reports.inputs_digest()
     assert reports.inputs_digest() == first

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis import funding, paths, scenarios
+from analysis import funding, scenarios
 from analysis.cli import main
+from analysis.core import config
 from analysis.params import load_parameters
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -205,7 +206,7 @@ def test_cli_bad_file_exits_2(capsys):
 
 # --- shipped scenario files ------------------------------------------------------------------
 
-SHIPPED = sorted(paths.SCENARIOS.glob("*.yml"))
+SHIPPED = sorted(config.SCENARIOS.glob("*.yml"))
 
 
 def test_the_five_article_regencies_have_files():

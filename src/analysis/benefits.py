@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import funding
-from analysis.cli import UserError
+from analysis.core.errors import UserError
 
 LEVELS = ("low", "central", "high")
 

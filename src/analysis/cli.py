@@ -12,10 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from analysis import __version__
-
-
-class UserError(Exception):
-    """An error the user can fix: printed as one message, exit code 2."""
+from analysis.core.errors import UserError
 
 
 def _add_data(sub: argparse._SubParsersAction) -> None:
@@ -100,7 +97,7 @@ def _add_cost(sub: argparse._SubParsersAction) -> None:
         import json
 
         from analysis import funding
-        from analysis.numbers import parse_number, parse_rupiah
+        from analysis.core.numbers import parse_number, parse_rupiah
 
         def read(text: str | None, what: str, parse):
             if text is None:

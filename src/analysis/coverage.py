@@ -31,7 +31,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analysis import i18n, numbers
+from analysis.core import i18n, numbers
 
 BASES: tuple[str, ...] = ("village", "informal", "declared")
 

@@ -1,7 +1,7 @@
 """The data layer every analysis reads from: validated tables, regency names, raw-file checksums.
 
 Tables are read from ``data/raw`` (read-only; nothing here writes there) and, unless
-``include_user=False``, user rows imported into ``paths.user_data_dir()`` are appended as newer
+``include_user=False``, user rows imported into ``config.user_data_dir()`` are appended as newer
 figures. Every table is validated against its schema in :mod:`analysis.validation` before it is
 returned, so a broken CSV stops the analysis with a message naming file, row and column.
 
@@ -23,15 +23,14 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis import paths
-from analysis.cli import UserError
+from analysis.core import config
+from analysis.core.errors import AmbiguousRegency, UnknownRegency, UserError, ValidationError
 from analysis.validation import (
     NATIONAL,
     SCHEMAS,
     Label,
     Problem,
     References,
-    ValidationError,
     coerce,
     labels_for,
     validate,
@@ -75,7 +74,7 @@ _NATIONAL_NAMES = {"id", "indonesia", "nasional", "national"}
 def _label(path: Path) -> str:
     """Path as shown in messages: relative to the repository when inside it."""
     try:
-        return str(path.resolve().relative_to(paths.ROOT))
+        return str(path.resolve().relative_to(config.ROOT))
     except ValueError:
         return str(path)
 
@@ -120,9 +119,9 @@ def read_text_table(path: Path) -> pd.DataFrame:
 def _table_files(name: str, include_user: bool) -> list[tuple[Path, bool]]:
     """Files of a table as (path, is raw), raw first, then the user file."""
     schema = SCHEMAS[name]
-    files = [(paths.RAW / f, True) for f in schema.files]
+    files = [(config.RAW / f, True) for f in schema.files]
     if include_user and (name == "sources" or schema.importable):
-        files.append((paths.user_data_dir() / f"{name}.csv", False))
+        files.append((config.user_data_dir() / f"{name}.csv", False))
     return files
 
 
@@ -263,14 +262,6 @@ def regencies(province: str | None = "12") -> pd.DataFrame:
 # --- Names of regencies --------------------------------------------------------------------------
 
 
-class UnknownRegency(UserError):
-    """A name matched no regency."""
-
-
-class AmbiguousRegency(UserError):
-    """A name matched more than one regency."""
-
-
 def normalise_name(name: str) -> tuple[str, str | None]:
     """Matching key of a regency name, and the type its prefix points to.
 
@@ -316,7 +307,7 @@ def _name_index(stamp: tuple) -> _NameIndex:
     for row in reg.itertuples(index=False):
         for name in (row.name, row.short_name, row.regency_code.replace(".", "")):
             keys.setdefault(normalise_name(name)[0], set()).add(row.regency_code)
-    if (paths.RAW / "regency_aliases.csv").exists():
+    if (config.RAW / "regency_aliases.csv").exists():
         for row in load_table("regency_aliases").itertuples(index=False):
             keys.setdefault(normalise_name(row.alias)[0], set()).add(row.regency_code)
     provinces = {
@@ -332,7 +323,7 @@ def _name_index(stamp: tuple) -> _NameIndex:
 
 
 def _index() -> _NameIndex:
-    files = [paths.RAW / "regencies.csv", paths.RAW / "regency_aliases.csv"]
+    files = [config.RAW / "regencies.csv", config.RAW / "regency_aliases.csv"]
     return _name_index(tuple(_stamp(p) for p in files) + _refs_stamp(False))
 
 
@@ -439,14 +430,14 @@ def raw_files(directory: Path | None = None) -> list[RawFile]:
     Parameters
     ----------
     directory : Path, optional
-        Defaults to ``paths.RAW``.
+        Defaults to ``config.RAW``.
 
     Returns
     -------
     list of RawFile
         Sorted by file name.
     """
-    directory = paths.RAW if directory is None else directory
+    directory = config.RAW if directory is None else directory
     return [RawFile(p, sidecar_of(p)) for p in sorted(directory.glob("*.csv"))]
 
 
@@ -469,7 +460,7 @@ def verify_checksums(directory: Path | None = None, *, fields: bool = False) -> 
     Parameters
     ----------
     directory : Path, optional
-        Defaults to ``paths.RAW``.
+        Defaults to ``config.RAW``.
     fields : bool
         Also require every field of ``SIDECAR_FIELDS`` in each sidecar.
 
@@ -526,7 +517,7 @@ def check_dataset(*, include_user: bool = True) -> DatasetReport:
     Parameters
     ----------
     include_user : bool
-        Also validate the tables in ``paths.user_data_dir()``.
+        Also validate the tables in ``config.user_data_dir()``.
 
     Returns
     -------
@@ -545,16 +536,16 @@ def check_dataset(*, include_user: bool = True) -> DatasetReport:
             continue
         report.rows[name] = len(table)
         if include_user:
-            user_file = paths.user_data_dir() / f"{name}.csv"
+            user_file = config.user_data_dir() / f"{name}.csv"
             if user_file.exists() and (name == "sources" or SCHEMAS[name].importable):
                 report.user_rows[name] = len(read_text_table(user_file))
         if "flag" in table:
             for text in table["flag"]:
                 report.flags.update(f for f in text.split(";") if f)
     catalogue = {f for s in SCHEMAS.values() for f in s.files}
-    extra = sorted({p.name for p in paths.RAW.glob("*.csv")} - catalogue)
-    report.warnings += [f"{_label(paths.RAW / f)}: not a table of the catalogue" for f in extra]
+    extra = sorted({p.name for p in config.RAW.glob("*.csv")} - catalogue)
+    report.warnings += [f"{_label(config.RAW / f)}: not a table of the catalogue" for f in extra]
     report.problems += verify_checksums(fields=True)
-    if include_user and paths.user_data_dir().exists():
-        report.warnings += verify_checksums(paths.user_data_dir())
+    if include_user and config.user_data_dir().exists():
+        report.warnings += verify_checksums(config.user_data_dir())
     return report

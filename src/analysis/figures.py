@@ -23,7 +23,7 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from analysis import i18n, numbers
+from analysis.core import i18n, numbers
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
 # deficiencies. Named so that charts say what a colour means, not which colour it is.
@@ -537,7 +537,7 @@ def read_geojson(path: str | Path) -> list[dict]:
     UserError
         The file is missing or not GeoJSON.
     """
-    from analysis.cli import UserError
+    from analysis.core.errors import UserError
 
     file = Path(path)
     try:
@@ -601,7 +601,7 @@ def match_features(
         def resolve(name: str) -> str:
             return resolve_regency(name, province)
 
-    from analysis.cli import UserError
+    from analysis.core.errors import UserError
 
     names = ("kode", "code", "kode_kab", "kdkab", "name", "nama", "NAME_2", "WADMKK", "kabkot",
              "kab_kota", "regency", "KABKOT", "NAMOBJ")

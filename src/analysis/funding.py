@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from numbers import Real
 from typing import Any, Protocol
 
-from analysis.cli import UserError
+from analysis.core.errors import UserError
 
 
 class Parameters(Protocol):
@@ -638,8 +638,8 @@ def describe_cost(answer: dict, lang: str = "id") -> str:
         e.g. "Anggaran: Rp294.000.000 (Rp294 juta) untuk 2.500 pekerja × 7 bulan, paket JKK+JKM
         Rp16.800/pekerja/bulan", followed by the breakdown of the monthly contribution.
     """
-    from analysis.i18n import check_lang, t
-    from analysis.numbers import format_number, format_percent, format_rupiah
+    from analysis.core.i18n import check_lang, t
+    from analysis.core.numbers import format_number, format_percent, format_rupiah
 
     check_lang(lang)
 

@@ -5,7 +5,7 @@ or without BOM, or the first sheet of an XLSX), recognises Indonesian or English
 ("Kabupaten/Kota", "Jumlah Pekerja", "Tanggal", "Segmen"), converts Indonesian numbers ("4.979",
 "Rp 588 juta", "12,5%"), dates ("12 Mei 2024", "31/12/2024") and regency names ("Kab.
 Labusel") to the catalogue's form, validates the rows like a raw table and appends them to
-``paths.user_data_dir()/<table>.csv`` with a sidecar recording the import and its sha256.
+``config.user_data_dir()/<table>.csv`` with a sidecar recording the import and its sha256.
 
 Nothing is written unless every row is valid; files are replaced atomically, so a failed import
 leaves earlier data byte for byte as it was. Every figure needs a source: either a
@@ -31,9 +31,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis import data, paths
-from analysis.cli import UserError
-from analysis.numbers import parse_number, parse_percent, parse_rupiah
+from analysis import data
+from analysis.core import config
+from analysis.core.errors import UserError, ValidationError
+from analysis.core.numbers import parse_number, parse_percent, parse_rupiah
 from analysis.validation import (
     IMPORTABLE,
     SCHEMAS,
@@ -42,7 +43,6 @@ from analysis.validation import (
     Problem,
     References,
     Schema,
-    ValidationError,
     duplicate_problems,
     labels_for,
     validate,
@@ -555,7 +555,7 @@ def _existing(table: str) -> tuple[pd.DataFrame, list[Label]]:
     try:
         return data.table_text(table, include_user=True)
     except UserError:
-        user = paths.user_data_dir() / f"{table}.csv"
+        user = config.user_data_dir() / f"{table}.csv"
         if user.exists():
             frame = data.read_text_table(user)
             return frame, labels_for(str(user), len(frame))
@@ -758,7 +758,7 @@ def import_file(
         table=layout.schema.name,
         file=layout.label,
         rows=len(frame),
-        target=paths.user_data_dir() / f"{layout.schema.name}.csv",
+        target=config.user_data_dir() / f"{layout.schema.name}.csv",
         columns={header: name for name, header in layout.header_of.items()},
         ignored=layout.ignored,
         source_id=new_id,
@@ -857,7 +857,7 @@ def _write(
     sheet: str | None,
 ) -> None:
     schema = SCHEMAS[result.table]
-    user_dir = paths.user_data_dir()
+    user_dir = config.user_data_dir()
     files: dict[Path, str] = {}
     if new_source is not None:
         src_path = user_dir / "sources.csv"
@@ -949,7 +949,7 @@ def run_check(args: argparse.Namespace) -> int:
     """``python -m analysis data check [FILE]``: the whole dataset, or one file as an import."""
     if args.file:
         path = Path(args.file)
-        if path.resolve().parent == paths.RAW.resolve():
+        if path.resolve().parent == config.RAW.resolve():
             return _check_raw_file(path)
         try:
             result = import_file(
@@ -970,8 +970,8 @@ def run_check(args: argparse.Namespace) -> int:
     report = data.check_dataset()
     total = sum(report.rows.values())
     print(
-        f"Data: {len(report.rows)} tables, {total} rows (raw {paths.RAW}, user "
-        f"{paths.user_data_dir()})"
+        f"Data: {len(report.rows)} tables, {total} rows (raw {config.RAW}, user "
+        f"{config.user_data_dir()})"
     )
     for name, rows in report.rows.items():
         user = f" ({report.user_rows[name]} imported)" if name in report.user_rows else ""

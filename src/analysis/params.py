@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from analysis import paths
-from analysis.cli import UserError
+from analysis.core import config
+from analysis.core.errors import ParameterError, ParameterLookupError
 
 # Units a parameter may carry. A new unit is added here on purpose, so that a typo in a YAML
 # file ("rupiah per wroker") stops the analysis instead of reaching a report.
@@ -74,18 +74,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-class ParameterError(UserError):
-    """A parameter or assumption file is invalid; the message names file, entry and field."""
-
-
-class ParameterLookupError(ParameterError, LookupError):
-    """No such parameter, or no value of it in force on the date asked for."""
-
-
 def _label(path: Path) -> str:
     """Path as shown in messages: relative to the repository when inside it."""
     try:
-        return str(path.resolve().relative_to(paths.ROOT))
+        return str(path.resolve().relative_to(config.ROOT))
     except ValueError:
         return str(path)
 
@@ -328,7 +320,7 @@ def _load_parameters(folder: Path) -> Parameters:
     return Parameters(values=values, files=origin)
 
 
-def load_parameters(folder: Path | str = paths.PARAMETERS) -> Parameters:
+def load_parameters(folder: Path | str = config.PARAMETERS) -> Parameters:
     """Read and check every ``*.yml`` file of the parameter folder.
 
     Parameters
@@ -402,7 +394,7 @@ def _load_assumptions(path: Path) -> dict[str, dict[str, Any]]:
     return log
 
 
-def load_assumptions(path: Path | str = paths.ASSUMPTIONS) -> dict[str, dict[str, Any]]:
+def load_assumptions(path: Path | str = config.ASSUMPTIONS) -> dict[str, dict[str, Any]]:
     """Read and check the assumptions log.
 
     Parameters

@@ -43,8 +43,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from analysis import __version__, i18n, numbers
-from analysis.paths import ROOT
+from analysis import __version__
+from analysis.core import i18n, numbers
+from analysis.core.config import ROOT
 
 MIME_TYPST = "application/vnd.pekerja-rentan.typst"
 MIME_TABLE = "application/vnd.pekerja-rentan.table+json"

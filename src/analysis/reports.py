@@ -43,10 +43,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
+from analysis.core import config
+from analysis.core.errors import ReportsLocked, ReportTimeout
 
-REGENCY_NOTEBOOK = paths.NOTEBOOKS / "03_regency_report.ipynb"
-PROVINCE_NOTEBOOK = paths.NOTEBOOKS / "04_province_overview.ipynb"
+REGENCY_NOTEBOOK = config.NOTEBOOKS / "03_regency_report.ipynb"
+PROVINCE_NOTEBOOK = config.NOTEBOOKS / "04_province_overview.ipynb"
 FORMATS = ("pdf", "html", "xlsx", "ipynb")
 MANIFEST = "manifest.json"
 BUILD_LOG = "build.log"
@@ -61,10 +62,6 @@ EXIT_LOCKED = 3  # another run holds the lock on the output folder
 
 # What the input hash covers besides the notebook and its parameters.
 _PACKAGE = Path(__file__).resolve().parent
-
-
-class ReportsLocked(RuntimeError):
-    """Another report build is writing to the same output folder."""
 
 
 # --- Planning -------------------------------------------------------------------------------------
@@ -132,7 +129,8 @@ def plan_jobs(
     list of Job
         Province overview first (the longest), then kab/kota by code, for each language.
     """
-    from analysis import data, i18n
+    from analysis import data
+    from analysis.core import i18n
 
     for lang in langs:
         i18n.check_lang(lang)
@@ -209,12 +207,12 @@ def inputs_digest() -> str:
     """
     digest = hashlib.sha256()
     groups = [
-        ("data", paths.DATA, ("**/*",)),
-        ("user", paths.user_data_dir(), ("**/*",)),
+        ("data", config.DATA, ("**/*",)),
+        ("user", config.user_data_dir(), ("**/*",)),
         ("code", _PACKAGE, ("**/*.py", "templates/*", "locales/*")),
     ]
     for label, root, patterns in groups:
-        if not root.is_dir() or (label == "user" and paths.DATA in root.resolve().parents):
+        if not root.is_dir() or (label == "user" and config.DATA in root.resolve().parents):
             continue  # the default user folder (data/user) is already part of data/
         for path in _tree_files(root, patterns):
             digest.update(f"{label}:{path.relative_to(root).as_posix()}\0".encode())
@@ -373,10 +371,6 @@ def _worker_init() -> None:
 
 
 DEFAULT_TIMEOUT_S = 600.0
-
-
-class ReportTimeout(TimeoutError):
-    """A report notebook ran longer than its time limit."""
 
 
 @contextlib.contextmanager
@@ -613,7 +607,7 @@ def build_reports(
     jobs : int
         Worker processes; 1 builds in this process.
     out : str or Path, optional
-        Output folder; ``paths.reports_dir()`` when omitted.
+        Output folder; ``config.reports_dir()`` when omitted.
     force : bool
         Rebuild even when nothing changed.
     as_of : str, optional
@@ -642,7 +636,7 @@ def build_reports(
     from analysis.render import make_stamp
 
     clock = time.perf_counter()
-    out_dir = Path(out) if out is not None else paths.reports_dir()
+    out_dir = Path(out) if out is not None else config.reports_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(out=out_dir)
     with build_lock(out_dir):
@@ -738,7 +732,7 @@ def run_cli(args: Any) -> int:
 
 
 def _t(key: str, lang: str, **values: Any) -> str:
-    from analysis import i18n
+    from analysis.core import i18n
 
     return i18n.t(f"reports.{key}", lang, **values)
 
@@ -806,7 +800,7 @@ def _code_label(kind: str, code: Any, lang: str) -> str:
 
     Empty and missing codes give an empty string, so a table cell stays blank.
     """
-    from analysis import i18n
+    from analysis.core import i18n
 
     if code is None or code != code or str(code) == "":
         return ""
@@ -835,7 +829,7 @@ class _Report:
     """Shared part of the regency and province reports: language, date, sources used."""
 
     def __init__(self, lang: str = "id", as_of: str | None = None) -> None:
-        from analysis import i18n
+        from analysis.core import i18n
 
         self.lang = i18n.check_lang(lang)
         # Every section computes on the date the footer prints, so a narrative never says
@@ -853,17 +847,17 @@ class _Report:
         return ids
 
     def _n(self, value: Any, decimals: int = 0) -> str:
-        from analysis import numbers
+        from analysis.core import numbers
 
         return numbers.format_number(float(value), self.lang, decimals)
 
     def _rp(self, value: Any) -> str:
-        from analysis import numbers
+        from analysis.core import numbers
 
         return numbers.format_rupiah(float(value), self.lang)
 
     def _pct(self, share: Any) -> str:
-        from analysis import numbers
+        from analysis.core import numbers
 
         return numbers.format_percent(float(share), self.lang)
 
@@ -1181,7 +1175,8 @@ class RegencyReport(_Report):
 
     def scenarios(self) -> Any:
         """Funding scenario: per-year projection, variants compared, recommended mix."""
-        from analysis import figures, i18n, scenarios
+        from analysis import figures, scenarios
+        from analysis.core import i18n
         from analysis.render import Column, Figure, Section, Table, Text
 
         an = self._analysis()

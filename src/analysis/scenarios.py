@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import i18n, paths
-from analysis.cli import UserError
-from analysis.numbers import format_number, format_percent, format_rupiah
+from analysis.core import config, i18n
+from analysis.core.errors import ScenarioError, UserError
+from analysis.core.numbers import format_number, format_percent, format_rupiah
 
 SOURCES = ("dbh", "province", "dana_desa", "csr", "apbd")
 """Funding sources in allocation order: earmarked/eligible first, APBD fills the rest."""
@@ -47,10 +47,6 @@ DEFAULT_RELATIVE = 0.25
 a scenario file may set its own under ``sensitivity.relative``."""
 
 _Z90 = 1.2815515655446004  # standard normal quantile at 0.9: P10/P90 of a lognormal
-
-
-class ScenarioError(UserError):
-    """A scenario file that cannot be used: names the file, the key path and the problem."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -738,7 +734,7 @@ def scenario_file_for(regency_code: str) -> Path | None:
     Path or None
         The first matching file in name order, or None.
     """
-    files = sorted(paths.SCENARIOS.glob(f"{regency_code}-*.yml"))
+    files = sorted(config.SCENARIOS.glob(f"{regency_code}-*.yml"))
     return files[0] if files else None
 
 

@@ -21,8 +21,6 @@ from datetime import date
 
 import pandas as pd
 
-from analysis.cli import UserError
-
 # --- Allowed values (the contract in data/README.md) ---------------------------------------------
 
 FLAGS = ("UNCONFIRMED", "CONFLICT", "DERIVED", "ESTIMATE", "PLANNED")
@@ -419,18 +417,6 @@ class Problem:
         if self.column:
             where.append(f"column {self.column}")
         return ", ".join(where) + ": " + self.message
-
-
-class ValidationError(UserError):
-    """A table breaks its schema. The message is the first problem; ``problems`` holds all."""
-
-    def __init__(self, problems: Sequence[Problem], hint: str = "") -> None:
-        self.problems = list(problems)
-        more = len(self.problems) - 1
-        text = str(self.problems[0])
-        if more:
-            text += f" (and {more} more problem{'s' if more > 1 else ''}{hint})"
-        super().__init__(text)
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
 RAW = DATA / "raw"
 PARAMETERS = DATA / "parameters"
 SCENARIOS = DATA / "scenarios"
 ASSUMPTIONS = DATA / "assumptions.yml"
 NOTEBOOKS = ROOT / "notebooks"
-DOCS = ROOT / "docs"
-SCRIPTS = DATA / "scripts"
+PACKAGE = Path(__file__).resolve().parents[1]
+TEMPLATES = PACKAGE / "templates"
+LOCALES = PACKAGE / "core" / "locales"
+
+# Resolution of every raster figure: notebook previews, PDF and HTML images share it.
+FIGURE_DPI = 200
 
 
 def user_data_dir() -> Path:

@@ -12,18 +12,14 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from analysis.core.i18n import check_lang
+
 # Scale words, largest first. Indonesian budgets use juta/miliar/triliun; "ribu" is left out of
 # formatting because officials write thousands of rupiah in full ("Rp16.800").
 _SCALES = {
     "id": [(1e12, "triliun"), (1e9, "miliar"), (1e6, "juta")],
     "en": [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")],
 }
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in _SCALES:
-        raise ValueError(f"language must be 'id' or 'en', got {lang!r}")
-    return lang
 
 
 def _group(digits: str, sep: str) -> str:
@@ -53,7 +49,7 @@ def format_number(value: float, lang: str = "id", decimals: int = 0) -> str:
     str
         e.g. ``format_number(45900)`` → ``"45.900"``.
     """
-    _check_lang(lang)
+    check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     thousands, point = (".", ",") if lang == "id" else (",", ".")
@@ -92,7 +88,7 @@ def format_rupiah(value: float, lang: str = "id", exact: bool = False, decimals:
         e.g. ``format_rupiah(9_250_000_000)`` → ``"Rp9,25 miliar"``;
         ``format_rupiah(16_800)`` → ``"Rp16.800"``.
     """
-    _check_lang(lang)
+    check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     sign = "-" if value < 0 else ""

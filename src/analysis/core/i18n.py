@@ -8,18 +8,18 @@ Strings live in ``locales/<area>.yml`` (one file per module that needs text, e.g
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
+from analysis.core import config
+
 LANGUAGES = ("id", "en")
-LOCALES = Path(__file__).resolve().parent / "locales"
 
 
 @lru_cache(maxsize=1)
 def _catalogue() -> dict[str, dict[str, str]]:
     strings: dict[str, dict[str, str]] = {}
-    for path in sorted(LOCALES.glob("*.yml")):
+    for path in sorted(config.LOCALES.glob("*.yml")):
         area = path.stem
         for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
             missing = [lang for lang in LANGUAGES if lang not in (texts or {})]
