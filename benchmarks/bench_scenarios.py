@@ -3,8 +3,9 @@
 Builds the default scenario of every kab/kota of North Sumatra (data only), adds uncertainty to
 every input the simulation draws (DBH allocation lognormal, target triangular, three CSR pledges
 per regency, one of them with a realised-share range) so that no shortcut is taken, then times
-``analysis.scenarios.simulate_batch`` and the P10/P50/P90 bands. Prints the timings; it asserts
-nothing (timings depend on the machine). Run: ``.venv/bin/python benchmarks/bench_scenarios.py``.
+``analysis.model.scenarios.simulate_batch`` and the P10/P50/P90 bands. Prints the timings; it
+asserts nothing (timings depend on the machine). Run:
+``.venv/bin/python benchmarks/bench_scenarios.py``.
 
 The uncertainty settings below are benchmark inputs only, not figures used by any analysis.
 """
@@ -18,7 +19,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from analysis import data, scenarios
+from analysis import data
+from analysis.model import scenarios
 
 
 def batch(years: int, start_year: int = 2027) -> list[scenarios.Scenario]:

@@ -17,7 +17,7 @@ SCENARIOS = DATA / "scenarios"
 ASSUMPTIONS = DATA / "assumptions.yml"
 NOTEBOOKS = ROOT / "notebooks"
 PACKAGE = Path(__file__).resolve().parents[1]
-TEMPLATES = PACKAGE / "templates"
+TEMPLATES = PACKAGE / "render" / "templates"
 LOCALES = PACKAGE / "core" / "locales"
 
 # Resolution of every raster figure: notebook previews, PDF and HTML images share it.

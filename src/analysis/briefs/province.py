@@ -1,0 +1,160 @@
+"""Content of the overview of all kab/kota of a province, called cell by cell by notebook 04.
+
+Sections, in the notebook's order: cover, coverage league table with its chart, coverage map,
+cost of closing the gaps, villages and village targets, DBH Sawit, sources. Each returns a
+display object of ``analysis.render.blocks``; numbers come from ``analysis.model``, sentences from
+``core/locales/reports.yml``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from analysis.briefs.base import Brief
+from analysis.core import i18n
+from analysis.data.parameters import load_parameters
+from analysis.data.tables import regencies
+from analysis.model.coverage import NO_DATA, coverage_table, ranked, village_targets
+from analysis.model.dbh_sawit import dbh_summary
+from analysis.render.blocks import Column, Figure, ReportMeta, Section, Table, Text
+from analysis.views import figures
+from analysis.views.coverage import narrative, row_notes
+
+
+class ProvinceBrief(Brief):
+    """Content of the overview of all kab/kota of a province (notebook 04_province_overview).
+
+    Parameters
+    ----------
+    province_code : str
+        Province code (``"12"``).
+    lang : {"id", "en"}
+        Report language.
+    as_of : str, optional
+        ISO date: use only data known on that date.
+    """
+
+    def __init__(self, province_code: str = "12", lang: str = "id",
+                 as_of: str | None = None) -> None:
+        super().__init__(lang, as_of)
+        self.code = str(province_code)
+        self.regencies = regencies(self.code)
+        if self.regencies.empty:
+            raise LookupError(f"no kab/kota known for province {province_code!r}")
+        self._use(*self.regencies["source_id"].unique())
+
+    def cover(self) -> Any:
+        """The report's title, province and data date."""
+        name = str(self.regencies["province_name"].iloc[0])
+        return ReportMeta(
+            kind="province", code=self.code, title=i18n.t("reports.title_province", self.lang),
+            area=i18n.t("reports.province_area", self.lang, name=name), province=name,
+            as_of=self.as_of, lang=self.lang,
+        )
+
+    def villages(self) -> Any:
+        """Desa, kelurahan and the village target of every kab/kota."""
+        lang = self.lang
+        entry = load_parameters().entry("targets.workers_per_desa", self.as_of)
+        self._use(entry.get("source_id"))
+        targets = village_targets(self.regencies, float(entry["value"]))
+        table = self.regencies.merge(targets, on="regency_code")
+        return Table(
+            table,
+            [
+                Column("name", i18n.t("reports.col_regency", lang)),
+                Column("kecamatan", i18n.t("reports.col_kecamatan", lang), "count"),
+                Column("desa", i18n.t("reports.col_desa", lang), "count"),
+                Column("kelurahan", i18n.t("reports.col_kelurahan", lang), "count"),
+                Column("target_village", i18n.t("reports.col_village_target", lang), "count"),
+            ],
+            title=i18n.t("reports.villages_table_title", lang),
+            note=i18n.t("reports.villages_table_note", lang, per_desa=self.number(entry["value"])),
+            lang=lang,
+            sheet=i18n.t("reports.sheet_villages", lang),
+            sources=[*table["source_id"], entry.get("source_id")],
+        )
+
+    @cached_property
+    def _table(self) -> Any:
+        return coverage_table(self.code, self.as_of)
+
+    def league(self) -> Any:
+        """League table of coverage (village target basis), its summary and chart."""
+        lang = self.lang
+        table = self._table
+        for sources in table["coverage_sources"].dropna():
+            self._use(*str(sources).split(";"))
+        shown = ranked(table)
+        is_ranked = shown["rank"].notna() & (shown["status"] != NO_DATA)
+        shown = shown.assign(
+            notes=row_notes(shown, lang),
+            rank_text=shown["rank"].astype("string").where(is_ranked, "–"),
+        )
+        return Section(
+            Text(narrative(table, lang)),
+            Table(
+                shown,
+                [Column("rank_text", "#", width="auto"),
+                 Column("name", i18n.t("reports.col_regency", lang), width="3.4cm"),
+                 Column("covered_total", i18n.t("reports.col_workers", lang), "count"),
+                 Column("target", i18n.t("reports.col_village_target", lang), "count"),
+                 Column("rate", i18n.t("reports.col_rate", lang), "share"),
+                 Column("gap_workers", i18n.t("reports.col_gap", lang), "count"),
+                 Column("gap_rp_year", i18n.t("reports.col_gap_rp", lang), "rupiah"),
+                 Column("notes", i18n.t("reports.col_note", lang), width="2.8cm")],
+                title=i18n.t("reports.league_title", lang),
+                note=i18n.t("reports.league_note", lang),
+                lang=lang, sheet=i18n.t("reports.sheet_league", lang),
+                sources=[s for v in table["coverage_sources"].dropna() for s in str(v).split(";")],
+            ),
+            Figure(figures.coverage_by_regency(table, lang=lang),
+                   i18n.t("reports.league_caption", lang)),
+        )
+
+    def coverage_map(self) -> Any:
+        """Tile map of coverage against the village target."""
+        return Figure(figures.coverage_map(self._table, lang=self.lang),
+                      i18n.t("reports.map_caption", self.lang), width="85%")
+
+    def gaps(self) -> Any:
+        """Cost of closing each kab/kota's gap per year."""
+        return Figure(figures.gap_cost(self._table, lang=self.lang),
+                      i18n.t("reports.gap_caption", self.lang))
+
+    def dbh(self) -> Any:
+        """DBH Sawit allocation, 20% envelope and fundable palm workers of every kab/kota."""
+        lang = self.lang
+        rows = []
+        for region in self.regencies.itertuples(index=False):
+            dbh = dbh_summary(region.regency_code, self.as_of)
+            if dbh is None:
+                continue
+            rows.append({
+                "name": region.name, "year": dbh["year"], "allocation": dbh["allocation"],
+                "envelope": dbh["envelope"], "workers": dbh["workers"],
+                "flag": dbh["flag"] or "", "source_id": dbh["source_id"],
+            })
+        if not rows:
+            return Text(i18n.t("reports.dbh_none", lang, name=self.code))
+        frame = pd.DataFrame(rows)
+        self._use(*frame["source_id"])
+        return Table(
+            frame,
+            [Column("name", i18n.t("reports.col_regency", lang)),
+             Column("year", i18n.t("reports.col_year", lang), width="auto"),
+             Column("allocation", i18n.t("reports.col_dbh", lang), "rupiah"),
+             Column("envelope", i18n.t("reports.col_envelope", lang), "rupiah"),
+             Column("workers", i18n.t("reports.col_palm", lang), "count"),
+             Column("flag", i18n.t("reports.col_flag", lang), width="auto")],
+            title=i18n.t("reports.dbh_table_title", lang),
+            note=i18n.t("reports.dbh_table_note", lang),
+            lang=lang, sheet="DBH Sawit", sources=frame["source_id"],
+        )
+
+    def sources(self) -> Any:
+        """The sources cited in this report."""
+        return self.sources_table()

@@ -1,0 +1,468 @@
+"""Content of the policy brief of one kab/kota, called cell by cell by notebook 03_regency_report.
+
+Sections, in the notebook's order: cover, villages and the village target, coverage, yearly cost,
+DBH Sawit, funding scenario, benefits, what is uncertain, sources. Each returns a display object
+of ``analysis.render.blocks``; numbers come from ``analysis.model``, sentences from
+``core/locales/reports.yml``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from analysis.briefs.base import Brief
+from analysis.core import i18n
+from analysis.data.names import resolve_regency
+from analysis.data.parameters import load_assumptions, load_parameters
+from analysis.data.tables import load_table, regencies
+from analysis.model.benefits import observed_claims
+from analysis.model.contributions import budget_for, monthly_contribution
+from analysis.model.coverage import BASES, NO_DATA, regency_summary, segment_table, village_targets
+from analysis.model.dbh_sawit import dbh_summary
+from analysis.model.scenarios import analyse, resolve
+from analysis.render.blocks import (
+    Callout,
+    Column,
+    Figure,
+    KeyFigures,
+    ReportMeta,
+    Section,
+    Table,
+    Text,
+)
+from analysis.views import figures
+from analysis.views.coverage import informal_explanation
+from analysis.views.scenarios import format_mix
+from analysis.views.scenarios import narrative as scenario_narrative
+
+SCENARIO_YEARS = 5  # horizon of the default scenario in the regency brief
+SCENARIO_DRAWS = 10_000
+SCENARIO_SEED = 2026  # fixed so the same inputs give the same report
+
+
+def _md_escape(text: Any) -> str:
+    """Text from the data shown literally in Markdown (no stray emphasis or links)."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in str(text))
+
+
+def _period(start: Any, end: Any) -> str:
+    """A claims period as "2024-01-01 – 2024-12-31", or the one known end ("… 2024-10-17")."""
+    def iso(value: Any) -> str:
+        return value.isoformat()[:10] if hasattr(value, "isoformat") and value == value else ""
+
+    a, b = iso(start), iso(end)
+    if a and b:
+        return f"{a} – {b}"
+    return a or (f"… {b}" if b else "–")
+
+
+def _code_label(kind: str, code: Any, lang: str) -> str:
+    """Readable name of a data code (``segment``, ``funding``, ``status``); else the code.
+
+    Empty and missing codes give an empty string, so a table cell stays blank.
+    """
+    if code is None or code != code or str(code) == "":
+        return ""
+    try:
+        return i18n.t(f"reports.{kind}_{code}", lang)
+    except KeyError:
+        return str(code)
+
+
+class RegencyBrief(Brief):
+    """Content of the policy brief of one kab/kota (notebook 03_regency_report).
+
+    Parameters
+    ----------
+    regency_code : str
+        Kemendagri code (``"12.14"``) or a name.
+    lang : {"id", "en"}
+        Report language.
+    as_of : str, optional
+        ISO date: use only data known on that date.
+    scenario_file : str, optional
+        Perkada scenario YAML; the regency's file in data/scenarios or a default scenario
+        built from data when omitted.
+    """
+
+    def __init__(
+        self, regency_code: str, lang: str = "id", as_of: str | None = None,
+        scenario_file: str | None = None,
+    ) -> None:
+        super().__init__(lang, as_of)
+        self.code = resolve_regency(str(regency_code))
+        table = regencies(self.code.split(".")[0])
+        self.row = table.set_index("regency_code").loc[self.code]
+        self.scenario_file = scenario_file
+        self._use(self.row["source_id"])
+
+    @property
+    def name(self) -> str:
+        return str(self.row["name"])
+
+    def cover(self) -> Any:
+        """The report's title, area and data date (shown on the cover and in the footer)."""
+        return ReportMeta(
+            kind="regency", code=self.code, title=i18n.t("reports.title_regency", self.lang),
+            area=self.name, province=str(self.row["province_name"]),
+            as_of=self.as_of, lang=self.lang,
+        )
+
+    def villages(self) -> Any:
+        """Desa and kelurahan, and the "1 desa 100 pekerja rentan" village target."""
+        lang = self.lang
+        entry = load_parameters().entry("targets.workers_per_desa", self.as_of)
+        self._use(entry.get("source_id"))
+        target = village_targets(self.row.to_frame().T.reset_index(
+            names="regency_code"), float(entry["value"])).iloc[0]
+        desa, kel = int(self.row["desa"]), int(self.row["kelurahan"])
+        parts = [
+            Text(i18n.t("reports.villages_text", lang, name=self.name, desa=self.number(desa),
+                        kelurahan=self.number(kel),
+                        kecamatan=self.number(self.row["kecamatan"]))),
+        ]
+        key_figures = [(self.number(desa), i18n.t("reports.kf_desa", lang)),
+                       (self.number(kel), i18n.t("reports.kf_kelurahan", lang))]
+        if target["target_village_reason"]:
+            parts.append(Callout(i18n.t("reports.village_target_none", lang, name=self.name)))
+        else:
+            key_figures.append((self.number(target["target_village"]),
+                                i18n.t("reports.kf_village_target", lang)))
+            parts.append(Text(i18n.t(
+                "reports.village_target_text", lang, per_desa=self.number(entry["value"]),
+                desa=self.number(desa), target=self.number(target["target_village"]),
+                reference=entry["reference"],
+            )))
+            if kel:
+                parts.append(Text(i18n.t("reports.village_target_kelurahan", lang,
+                                         kelurahan=self.number(kel))))
+        return Section(KeyFigures(key_figures), *parts)
+
+    # -- coverage ---------------------------------------------------------------------------------
+
+    @cached_property
+    def _summary(self) -> dict[str, Any]:
+        return regency_summary(self.code, self.as_of)
+
+    def coverage(self) -> Any:
+        """Workers covered by segment (date, source), coverage against each target basis, rank."""
+        lang = self.lang
+        summary = self._summary
+        parts: list[Any] = []
+        if summary["status"] == NO_DATA or pd.isna(summary["covered_total"]):
+            parts.append(Callout(i18n.t("reports.coverage_no_data", lang, name=self.name),
+                                 "warning"))
+        else:
+            self._use(*str(summary.get("coverage_sources") or "").split(";"))
+            day = pd.Timestamp(summary["coverage_date"]).strftime("%Y-%m-%d")
+            rank = summary["rank"]
+            key_figures = [(self.number(summary["covered_total"]),
+                            i18n.t("reports.kf_covered", lang, day=day))]
+            if pd.notna(summary["rate"]):
+                key_figures.append((self.percent(summary["rate"]),
+                                    i18n.t("reports.kf_rate", lang)))
+            if pd.notna(rank) and summary["status"] != NO_DATA:
+                key_figures.append((f"{int(rank)}/{int(summary['regencies_ranked'])}",
+                                    i18n.t("reports.kf_rank", lang)))
+            parts.append(KeyFigures(key_figures))
+            parts.append(Text(i18n.t("reports.coverage_text", lang, name=self.name,
+                                     covered=self.number(summary["covered_total"]), day=day)))
+        bases = []
+        for basis in BASES:
+            bases.append({
+                "basis": i18n.t(f"reports.basis_{basis}", lang),
+                "target": summary.get(f"target_{basis}"),
+                "rate": summary.get(f"rate_{basis}"),
+                "gap": summary.get(f"gap_workers_{basis}"),
+                "gap_rp": summary.get(f"gap_rp_year_{basis}"),
+            })
+        parts.append(Table(
+            pd.DataFrame(bases),
+            [Column("basis", i18n.t("reports.col_basis", lang)),
+             Column("target", i18n.t("reports.col_target", lang), "count"),
+             Column("rate", i18n.t("reports.col_rate", lang), "share"),
+             Column("gap", i18n.t("reports.col_gap", lang), "count"),
+             Column("gap_rp", i18n.t("reports.col_gap_rp", lang), "rupiah")],
+            title=i18n.t("reports.bases_title", lang),
+            note=i18n.t("reports.bases_note", lang, rank=self.number(summary["rank"])
+                        if pd.notna(summary["rank"]) and summary["status"] != NO_DATA
+                        else "–",
+                        ranked=self.number(summary["regencies_ranked"])),
+            lang=lang, sheet=i18n.t("reports.sheet_bases", lang),
+        ))
+        informal = informal_explanation(summary, lang)
+        if informal:
+            parts.append(Text(i18n.t("reports.informal_note", lang, note=informal)))
+        segments = segment_table(self.code, self.as_of)
+        if not segments.empty:
+            self._use(*segments["source_id"])
+            segments = segments.assign(
+                segment_label=[_code_label("segment", v, lang) for v in segments["segment"]],
+                funding_source=[_code_label("funding", v, lang)
+                                for v in segments["funding_source"]],
+                status=[_code_label("status", v, lang) for v in segments["status"]],
+                flag=segments["flag"].fillna(""),
+            )
+            parts.append(Table(
+                segments,
+                [Column("segment_label", i18n.t("reports.col_segment", lang)),
+                 Column("date", i18n.t("reports.col_date", lang), "date"),
+                 Column("workers", i18n.t("reports.col_workers", lang), "count"),
+                 Column("funding_source", i18n.t("reports.col_funding", lang)),
+                 Column("status", i18n.t("reports.col_status", lang)),
+                 Column("flag", i18n.t("reports.col_flag", lang)),
+                 Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+                title=i18n.t("reports.segments_title", lang),
+                note=i18n.t("reports.segments_note", lang),
+                lang=lang, sheet=i18n.t("reports.sheet_segments", lang),
+                sources=segments["source_id"],
+            ))
+        parts.append(self._payment_cases())
+        return Section(*parts)
+
+    def _payment_cases(self) -> Any:
+        """Local-government contribution payments recorded for this kab/kota (with sources)."""
+        lang = self.lang
+        cases = load_table("payment_cases")
+        cases = cases[cases["area_code"] == self.code]
+        if cases.empty:
+            return None
+        self._use(*cases["source_id"])
+        cases = cases.assign(
+            segment_label=[_code_label("segment", v, lang) for v in cases["segment"]],
+            funding_source=[_code_label("funding", v, lang) for v in cases["funding_source"]],
+            flag=cases["flag"].fillna(""),
+            note=cases["note"].fillna(""),
+        )
+        table = Table(
+            cases,
+            [Column("case_id", i18n.t("reports.col_case", lang), width="auto"),
+             Column("year", i18n.t("reports.col_year", lang), width="auto"),
+             Column("segment_label", i18n.t("reports.col_segment", lang), width="1fr"),
+             Column("workers", i18n.t("reports.col_workers", lang), "count"),
+             Column("budget_rp", i18n.t("reports.col_budget", lang), "rupiah"),
+             Column("funding_source", i18n.t("reports.col_funding", lang)),
+             Column("flag", i18n.t("reports.col_flag", lang)),
+             Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+            title=i18n.t("reports.cases_title", lang),
+            note=i18n.t("reports.cases_note", lang),
+            lang=lang, sheet=i18n.t("reports.sheet_cases", lang), sources=cases["source_id"],
+        )
+        # What the sources say about each case (plans, who pays, the words quoted) is too long
+        # for a table cell on A4; it follows the table as a list.
+        notes = [f"- **{row.case_id}** ({row.year}): {_md_escape(row.note)} "
+                 f"[{_md_escape(row.source_id)}]"
+                 for row in cases.itertuples() if row.note]
+        if not notes:
+            return table
+        return Section(table, Text(f"**{i18n.t('reports.col_note', lang)}**\n\n"
+                                   + "\n".join(notes)))
+
+    # -- cost and DBH Sawit ---------------------------------------------------------------------
+
+    def cost(self) -> Any:
+        """The yearly cost of the target at the JKK+JKM contribution."""
+        lang = self.lang
+        summary = self._summary
+        target = summary.get("target_village")
+        basis = "village"
+        if pd.isna(target):
+            target, basis = summary.get("target_informal"), "informal"
+        if pd.isna(target):
+            return Text(i18n.t("reports.cost_no_target", lang))
+        monthly = monthly_contribution("jkk-jkm", on=self.as_of)
+        yearly = budget_for(int(round(target)), 12, "jkk-jkm", on=self.as_of)
+        parts = [
+            KeyFigures([(self.rupiah(yearly), i18n.t("reports.kf_cost_year", lang)),
+                        (self.rupiah(monthly), i18n.t("reports.kf_monthly", lang))]),
+            Text(i18n.t("reports.cost_text", lang, target=self.number(round(target)),
+                        basis=i18n.t(f"reports.basis_{basis}", lang),
+                        monthly=self.rupiah(monthly), yearly=self.rupiah(yearly))),
+        ]
+        if pd.notna(summary.get("gap_rp_year")):
+            parts.append(Text(i18n.t("reports.gap_cost_text", lang,
+                                     gap=self.number(summary["gap_workers"]),
+                                     cost=self.rupiah(summary["gap_rp_year"]))))
+        return Section(*parts)
+
+    def dbh(self) -> Any:
+        """DBH Sawit allocation, its at-most-20% envelope and the palm workers it can fund."""
+        lang = self.lang
+        dbh = dbh_summary(self.code, self.as_of)
+        if dbh is None:
+            return Callout(i18n.t("reports.dbh_none", lang, name=self.name))
+        year, allocation, envelope = dbh["year"], dbh["allocation"], dbh["envelope"]
+        workers = dbh["workers"]
+        share = load_parameters().entry("dbh_sawit.other.max_share", self.as_of)
+        self._use(dbh["source_id"], share.get("source_id"))
+        parts = [
+            KeyFigures([(self.rupiah(allocation), i18n.t("reports.kf_dbh", lang, year=year)),
+                        (self.rupiah(envelope), i18n.t("reports.kf_envelope", lang)),
+                        (self.number(workers), i18n.t("reports.kf_palm", lang))]),
+            Text(i18n.t("reports.dbh_text", lang, year=year, allocation=self.rupiah(allocation),
+                        share=self.percent(share["value"]), envelope=self.rupiah(envelope),
+                        workers=self.number(workers), reference=share["reference"])),
+        ]
+        if str(dbh.get("flag") or ""):
+            parts.append(Callout(i18n.t("reports.flagged", lang, flag=dbh["flag"],
+                                        note=dbh.get("note") or ""), "warning"))
+        return Section(*parts)
+
+    # -- scenarios and benefits -----------------------------------------------------------------
+
+    @cached_property
+    def _analysis(self) -> Any:
+        scenario = resolve(self.code, self.scenario_file, years=SCENARIO_YEARS)
+        return analyse(scenario, draws=SCENARIO_DRAWS, seed=SCENARIO_SEED)
+
+    def scenarios(self) -> Any:
+        """Funding scenario: per-year projection, variants compared, recommended mix."""
+        lang = self.lang
+        an = self._analysis
+        sc = an.scenario
+        for item in getattr(sc, "provenance", []) or []:
+            self._use(item.get("source"))
+
+        def col(key: str) -> str:
+            return i18n.t(f"scenarios.col_{key}", lang)
+
+        mix_lines = format_mix(an.mix, lang).splitlines()
+        mix_md = f"**{mix_lines[0]}**\n\n" + "\n".join(f"- {line}" for line in mix_lines[1:])
+        return Section(
+            Text(scenario_narrative(an, lang)),
+            Table(
+                an.table,
+                [Column("year", col("year"), width="auto"),
+                 Column("target_workers", col("target"), "count"),
+                 Column("dbh_workers", col("dbh"), "count"),
+                 Column("dana_desa_workers", col("dana_desa"), "count"),
+                 Column("csr_workers", col("csr"), "count"),
+                 Column("apbd_workers", col("apbd"), "count"),
+                 Column("coverage", col("coverage"), "share"),
+                 Column("apbd_rp", col("apbd_rp"), "rupiah")],
+                title=i18n.t("reports.scenario_table_title", lang, name=sc.regency_name),
+                lang=lang, sheet=i18n.t("reports.sheet_scenario", lang),
+            ),
+            Figure(figures.scenario_variants(an.variants, lang, prob=an.mix["prob"],
+                                             regency=sc.regency_name),
+                   i18n.t("reports.variants_caption", lang)),
+            Text(mix_md),
+        )
+
+    def benefits(self) -> Any:
+        """Expected benefits paid to residents against the contributions of the scenario."""
+        lang = self.lang
+        an = self._analysis
+        table = an.benefits
+        observed = self._observed_claims()
+        if table is None or table.empty:
+            return Section(Callout(i18n.t("reports.benefits_none", lang)), observed)
+        contributions = float(table["contributions_rp"].sum())
+        paid = float(table["benefits_rp"].sum())
+        ratio = paid / contributions if contributions else float("nan")
+        self.assumption_ids.update(
+            a.strip() for text in table["assumptions"] for a in str(text).split(",") if a.strip()
+        )
+        return Section(
+            Text(i18n.t("reports.benefits_text", lang, paid=self.rupiah(paid),
+                        contributions=self.rupiah(contributions), ratio=self.number(ratio, 2))),
+            Table(
+                table,
+                [Column("year", i18n.t("reports.col_year", lang), width="auto"),
+                 Column("covered_workers", i18n.t("reports.col_workers", lang), "count"),
+                 Column("contributions_rp", i18n.t("reports.col_contributions", lang), "rupiah"),
+                 Column("benefits_rp", i18n.t("reports.col_benefits", lang), "rupiah"),
+                 Column("jkm_deaths", i18n.t("reports.col_jkm_deaths", lang), "number", 1),
+                 Column("jkk_accidents", i18n.t("reports.col_jkk_accidents", lang), "number", 1),
+                 Column("assumptions", i18n.t("reports.col_assumptions", lang), width="1fr")],
+                title=i18n.t("reports.benefits_title", lang),
+                note=i18n.t("reports.benefits_note", lang),
+                lang=lang, sheet=i18n.t("reports.sheet_benefits", lang),
+            ),
+            observed,
+        )
+
+    def _observed_claims(self) -> Any:
+        """Claims published as paid in this kab/kota, shown beside the model, not fitted to it."""
+        lang = self.lang
+        claims = observed_claims(self.code)
+        if claims.empty:
+            return None
+        self._use(*claims["source_id"])
+        claims = claims.assign(
+            benefit_label=[i18n.t(f"reports.benefit_{b}", lang) for b in claims["benefit"]],
+            period=[_period(a, b) for a, b in zip(claims["period_start"], claims["period_end"],
+                                                   strict=True)],
+            covered_context=claims["covered_context"].fillna(""),
+        )
+        return Table(
+            claims,
+            [Column("period", i18n.t("reports.col_period", lang), width="auto"),
+             Column("benefit_label", i18n.t("reports.col_benefit", lang), width="auto"),
+             Column("cases", i18n.t("reports.col_cases", lang), "count"),
+             Column("amount_rp", i18n.t("reports.col_amount", lang), "rupiah"),
+             Column("covered_context", i18n.t("reports.col_context", lang), width="1fr"),
+             Column("source_id", i18n.t("reports.col_source_id", lang), width="3cm")],
+            title=i18n.t("reports.claims_title", lang),
+            note=i18n.t("reports.claims_note", lang),
+            lang=lang, sheet=i18n.t("reports.sheet_claims", lang), sources=claims["source_id"],
+        )
+
+    # -- uncertainty ----------------------------------------------------------------------------
+
+    def uncertain(self) -> Any:
+        """Flagged facts (UNCONFIRMED, CONFLICT, ESTIMATE) and the assumptions used, by id."""
+        lang = self.lang
+        parts: list[Any] = []
+        facts = segment_table(self.code, self.as_of)
+        flagged = [facts[facts["flag"].fillna("") != ""]] if not facts.empty else []
+        for name in ("payment_cases", "dbh_sawit", "declared_targets"):
+            table = load_table(name)
+            table = table[(table["area_code"] == self.code) & (table["flag"].fillna("") != "")]
+            flagged.append(table)
+        rows = [
+            {"flag": r["flag"], "what": r.get("note") or "", "source_id": r["source_id"]}
+            for frame in flagged for _, r in frame.iterrows()
+        ]
+        if rows:
+            frame = pd.DataFrame(rows)
+            self._use(*frame["source_id"])
+            parts.append(Table(
+                frame,
+                [Column("flag", i18n.t("reports.col_flag", lang), width="auto"),
+                 Column("what", i18n.t("reports.col_note", lang), width="1fr"),
+                 Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+                title=i18n.t("reports.flagged_title", lang),
+                note=i18n.t("reports.flagged_note", lang),
+                lang=lang, sheet=i18n.t("reports.sheet_flagged", lang),
+                sources=frame["source_id"],
+            ))
+        else:
+            parts.append(Text(i18n.t("reports.flagged_none", lang)))
+        log = load_assumptions()
+        self.assumption_ids.update({"A01", "A02"} & set(log))
+        # The log is written in English; Indonesian reports show its Indonesian titles.
+        title_key = "title_id" if lang == "id" else "title"
+        used = [log[a] | {"id": a, "title": log[a].get(title_key, log[a]["title"]),
+                          "uncertainty": i18n.t(f"reports.uncertainty_{log[a]['uncertainty']}",
+                                                lang)}
+                for a in sorted(self.assumption_ids) if a in log]
+        if used:
+            frame = pd.DataFrame(used)
+            parts.append(Table(
+                frame,
+                [Column("id", "ID", width="auto"),
+                 Column("title", i18n.t("reports.col_assumption", lang), width="1fr"),
+                 Column("uncertainty", i18n.t("reports.col_uncertainty", lang), width="auto")],
+                title=i18n.t("reports.assumptions_title", lang),
+                note=i18n.t("reports.assumptions_note", lang),
+                lang=lang, sheet=i18n.t("reports.sheet_assumptions", lang),
+            ))
+        return Section(*parts)
+
+    def sources(self) -> Any:
+        """The sources cited in this report."""
+        return self.sources_table()

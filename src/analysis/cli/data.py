@@ -1,0 +1,159 @@
+"""The ``data`` command: check the dataset, or check and import a user CSV/XLSX; print the result.
+
+Parsing and printing only; the work is done by :mod:`analysis.data.provenance` (the dataset
+check) and :mod:`analysis.data.importing` (user files). Those modules load pandas, so they are
+imported inside the command bodies: building the parser for ``--help`` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis.core import config
+from analysis.core.errors import UserError, ValidationError
+from analysis.data.schemas import IMPORTABLE, SCHEMAS
+
+if TYPE_CHECKING:
+    from analysis.data.importing import ImportResult
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``data check`` and ``data import`` to the sub-commands of ``python -m analysis``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The sub-parsers of the main parser.
+    """
+    p = sub.add_parser(
+        "data",
+        help="check the dataset, import user CSV/XLSX files",
+        description="Validate the shipped dataset and bring in newer figures from CSV/XLSX files.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="validate the dataset (or FILE as an import would, writing nothing)",
+        description="Without FILE: validate data/raw and data/user and count the flags. With "
+        "FILE: a dry run of `data import FILE`.",
+    )
+    check.add_argument("file", nargs="?", help="CSV/XLSX to check as an import")
+    add_import_options(check)
+    check.set_defaults(func=run_check)
+    imp = actions.add_parser(
+        "import",
+        help="add a CSV/XLSX (BPJS branch, BPS) to the user data",
+        description="Validate FILE and append its rows to the user data folder "
+        "(PEKERJA_RENTAN_USER_DATA, default data/user). Indonesian number formats, dates and "
+        "kab/kota names are understood. Nothing is written if any row is invalid.",
+    )
+    imp.add_argument("file", help="CSV (';' or ',' separated) or XLSX file")
+    add_import_options(imp)
+    imp.set_defaults(func=run_import)
+    p.set_defaults(func=lambda args: p.print_help() or 0)
+
+
+def add_import_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by ``data import`` and ``data check FILE``."""
+    parser.add_argument("--table", choices=IMPORTABLE, help="target table (default: guessed)")
+    parser.add_argument("--sheet", help="sheet of an XLSX workbook (default: the first)")
+    parser.add_argument("--source-url", dest="source_url", help="URL of the source")
+    parser.add_argument("--publisher", help="who published the figures (e.g. BPJS Cabang Medan)")
+    parser.add_argument("--date", dest="date", help="publication date YYYY-MM-DD")
+
+
+def _import(args: argparse.Namespace, path: str | Path, *, dry_run: bool) -> ImportResult:
+    """``import_file`` with the options of :func:`add_import_options` (one copy for both)."""
+    from analysis.data.importing import import_file
+
+    return import_file(
+        path,
+        table=args.table,
+        sheet=args.sheet,
+        source_url=args.source_url,
+        publisher=args.publisher,
+        date_published=args.date,
+        dry_run=dry_run,
+    )
+
+
+def _print_result(result: ImportResult) -> None:
+    verb = "imported" if result.written else "would import"
+    print(f"{result.file}: {verb} {result.rows} rows into {result.table}")
+    for header, column in result.columns.items():
+        print(f"  {header} → {column}")
+    if result.ignored:
+        print(f"  columns left out (not understood): {', '.join(result.ignored)}")
+    if result.source_id:
+        print(f"  source: {result.source_id}")
+    if result.written:
+        print(f"  written to {result.target}")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``python -m analysis data import FILE``."""
+    result = _import(args, args.file, dry_run=False)
+    _print_result(result)
+    return 0
+
+
+def _check_raw_file(path: Path) -> int:
+    from analysis.data.tables import read_text_table, references
+    from analysis.data.validate import labels_for, validate
+
+    names = [n for n, s in SCHEMAS.items() if path.name in s.files]
+    if not names:
+        raise UserError(f"{path}: not a table of the catalogue (see data/README.md)")
+    schema = SCHEMAS[names[0]]
+    frame = read_text_table(path)
+    refs = None if names[0] in ("sources", "regencies") else references()
+    problems = validate(frame, schema, labels_for(str(path), len(frame)), refs)
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        raise ValidationError(problems)
+    print(f"{path}: {len(frame)} rows, valid ({schema.name})")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``python -m analysis data check [FILE]``: the whole dataset, or one file as an import."""
+    from analysis.data.provenance import check_dataset
+
+    if args.file:
+        path = Path(args.file)
+        if path.resolve().parent == config.RAW.resolve():
+            return _check_raw_file(path)
+        try:
+            result = _import(args, path, dry_run=True)
+        except ValidationError as exc:
+            for p in exc.problems:
+                print(p, file=sys.stderr)
+            raise
+        _print_result(result)
+        return 0
+    report = check_dataset()
+    total = sum(report.rows.values())
+    print(
+        f"Data: {len(report.rows)} tables, {total} rows (raw {config.RAW}, user "
+        f"{config.user_data_dir()})"
+    )
+    for name, rows in report.rows.items():
+        user = f" ({report.user_rows[name]} imported)" if name in report.user_rows else ""
+        print(f"  {name:<20}{rows:>6}{user}")
+    flags = ", ".join(f"{f}: {n}" for f, n in sorted(report.flags.items())) or "none"
+    print(f"Flags: {flags}")
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    if report.ok:
+        print("Valid.")
+        return 0
+    limit = 50
+    for problem in report.problems[:limit]:
+        print(problem, file=sys.stderr)
+    if len(report.problems) > limit:
+        print(f"... and {len(report.problems) - limit} more", file=sys.stderr)
+    raise UserError(f"{len(report.problems)} problems in the dataset")

@@ -1,0 +1,304 @@
+"""How offices write the files they hand over: reading CSV/XLSX grids and converting cells.
+
+A BPJS branch or BPS office hands over a semicolon CSV saved by Excel or an XLSX with a title
+above the header; numbers as ``4.979`` or ``Rp 588 juta``, dates as ``12 Mei 2024`` or
+``31/12/2024``, regencies as ``Kab. Labusel``, and categories in Indonesian (``Nelayan``,
+``APBD Kabupaten``). :func:`read_grid` reads such a file into numbered rows, and
+:func:`convert_cell` turns one cell into the catalogue's text form (``data/README.md``).
+:mod:`analysis.data.importing` maps the headers and imports the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from analysis.core.errors import UserError
+from analysis.core.numbers import parse_number, parse_percent, parse_rupiah
+from analysis.data.names import resolve_area, resolve_regency
+from analysis.data.schemas import ColumnSpec
+
+# Values as written in handed-over files → the catalogue's allowed values. A value that already
+# is an allowed value (ignoring case, spaces and hyphens) needs no entry.
+VALUES: dict[str, dict[str, str]] = {
+    "segment": {
+        "rentan": "pekerja_rentan",
+        "aparatur desa": "perangkat_desa",
+        "anggota bpd": "bpd",
+        "perangkat desa dan bpd": "perangkat_desa_bpd",
+        "thl": "thl_non_asn",
+        "non asn": "thl_non_asn",
+        "honorer": "thl_non_asn",
+        "pekerja sawit": "palm_workers",
+        "buruh sawit": "palm_workers",
+        "nelayan": "fishers",
+        "kader posyandu": "kader",
+        "lainnya": "other",
+        "semua pekerja": "all_workers",
+    },
+    "funding_source": {
+        "apbd kabupaten": "apbd",
+        "apbd kota": "apbd",
+        "apbd provinsi": "apbd_province",
+        "dana bagi hasil sawit": "dbh_sawit",
+        "alokasi dana desa": "add_apbdes",
+        "add": "add_apbdes",
+        "apbdes": "add_apbdes",
+        "campuran": "mixed",
+        "tidak diketahui": "unknown",
+    },
+    "status": {
+        "terdaftar": "registered",
+        "aktif": "registered",
+        "dibiayai": "funded",
+        "dibayar": "funded",
+        "direncanakan": "planned",
+        "rencana": "planned",
+        "belum terdaftar": "uncovered",
+    },
+    "benefit": {
+        "jaminan kematian": "jkm",
+        "jaminan kecelakaan kerja": "jkk",
+        "jaminan hari tua": "jht",
+        "jaminan pensiun": "jp",
+        "jumlah": "total",
+    },
+    "stage": {"apbd murni": "murni", "induk": "murni", "apbd perubahan": "perubahan"},
+    "item": {"belanja daerah": "belanja", "pendapatan daerah": "pendapatan"},
+    "indicator": {
+        "jumlah penduduk": "population",
+        "penduduk": "population",
+        "persentase penduduk miskin": "poverty_rate_pct",
+        "jumlah penduduk miskin": "poor_people",
+        "penduduk miskin": "poor_people",
+        "angkatan kerja": "labour_force",
+        "penduduk bekerja": "employed",
+        "bekerja": "employed",
+        "tingkat pengangguran terbuka": "unemployment_rate_pct",
+        "tpt": "unemployment_rate_pct",
+        "pekerja informal": "informal_workers",
+        "persentase pekerja informal": "informal_share_pct",
+        "pekerja formal": "formal_workers",
+    },
+    "date_precision": {"hari": "day", "bulan": "month", "tahun": "year"},
+}
+
+MONTHS = {
+    "januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "feb": 2, "pebruari": 2,
+    "maret": 3, "march": 3, "mar": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6,
+    "june": 6, "jun": 6, "juli": 7, "july": 7, "jul": 7, "agustus": 8, "august": 8, "agu": 8,
+    "agt": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "october": 10,
+    "okt": 10, "oct": 10, "november": 11, "nopember": 11, "nov": 11, "desember": 12,
+    "december": 12, "des": 12, "dec": 12,
+}  # fmt: skip
+
+
+def norm(text: object) -> str:
+    """Lower case ASCII words separated by single spaces ("Kabupaten/Kota" → "kabupaten kota")."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9%]+", " ", text).strip()
+
+
+# --- Reading the file ----------------------------------------------------------------------------
+
+# Rows of a file: (spreadsheet row number, cells).
+Grid = list[tuple[int, list[object]]]
+
+
+def blank(cell: object) -> bool:
+    """True for an empty cell: None, or text that is only spaces."""
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _read_csv(path: Path, label: str) -> Grid:
+    raw = path.read_bytes()
+    if not raw:
+        raise UserError(f"{label}: the file is empty (0 bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in cp1252; reading it beats refusing it.
+        text = raw.decode("cp1252", errors="replace")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
+    sep = max(counts, key=counts.get) if any(counts.values()) else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    return [(i, list(row)) for i, row in enumerate(rows, start=1)]
+
+
+def _read_xlsx(path: Path, label: str, sheet: str | None) -> Grid:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise UserError(f"{label}: cannot be read as an XLSX workbook ({exc})") from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise UserError(f"{label}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
+    ws = book[sheet] if sheet is not None else book.worksheets[0]
+    grid: Grid = []
+    for row in ws.iter_rows():
+        cells: list[object] = []
+        for cell in row:
+            value = cell.value
+            if isinstance(value, int | float) and "%" in (cell.number_format or ""):
+                # A cell shown as 12,5% holds 0.125: keep it as the percentage people see.
+                value = (repr(value * 100)).replace(".", ",") + "%"
+            cells.append(value)
+        if row:
+            grid.append((row[0].row, cells))
+    return grid
+
+
+def read_grid(path: Path, sheet: str | None = None) -> Grid:
+    """Rows of a CSV or XLSX file with their spreadsheet row numbers, blank rows dropped.
+
+    Parameters
+    ----------
+    path : Path
+        ``.csv`` (any separator of ``;``, ``,``, tab) or ``.xlsx``/``.xlsm``.
+    sheet : str, optional
+        Sheet of a workbook; the first sheet when omitted.
+
+    Returns
+    -------
+    list of (int, list)
+        Row number (1 = first line) and cells (str for CSV; str, numbers or datetimes for XLSX).
+    """
+    label = str(path)
+    if not path.exists():
+        raise UserError(f"{label}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise UserError(f"{label}: the old .xls format is not read; save it as .xlsx or CSV")
+    if suffix in (".xlsx", ".xlsm"):
+        if path.stat().st_size == 0:
+            raise UserError(f"{label}: the file is empty (0 bytes)")
+        grid = _read_xlsx(path, label, sheet)
+    else:
+        grid = _read_csv(path, label)
+    return [(n, cells) for n, cells in grid if not all(blank(c) for c in cells)]
+
+
+# --- Values --------------------------------------------------------------------------------------
+
+
+def cell_text(cell: object) -> str:
+    """A cell as text: a whole float without ``.0``, a date as ISO, other text stripped."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime | date):
+        return cell.isoformat()[:10]
+    return str(cell).strip()
+
+
+def _num_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def parse_date(cell: object) -> tuple[str, str]:
+    """Read a date as offices write it.
+
+    Parameters
+    ----------
+    cell : str, date or datetime
+        ``2024-05-12``, ``12/05/2024`` (day first), ``12 Mei 2024``, ``Mei 2024``,
+        ``2024-05``, ``05/2024`` or ``2024``.
+
+    Returns
+    -------
+    (str, str)
+        ISO date (first day of the month or year when only those are given) and its precision
+        ``day``, ``month`` or ``year``.
+    """
+    if isinstance(cell, datetime | date):
+        return cell.isoformat()[:10], "day"
+    text = cell_text(cell)
+    norm = text.lower().replace(",", " ").strip()
+    day, month, year, precision = 1, 1, 0, "day"
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", norm):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif m := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", norm):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+    elif m := re.fullmatch(r"(\d{4})[-/](\d{1,2})", norm):
+        year, month, precision = int(m[1]), int(m[2]), "month"
+    elif m := re.fullmatch(r"(\d{1,2})[/\-](\d{4})", norm):
+        month, year, precision = int(m[1]), int(m[2]), "month"
+    elif m := re.fullmatch(r"(?:(\d{1,2})\s+)?([a-z]+)\.?\s+(\d{4})", norm):
+        if m[2] not in MONTHS:
+            raise ValueError(f"{text!r} is not a date (unknown month {m[2]!r})")
+        month, year = MONTHS[m[2]], int(m[3])
+        day, precision = (int(m[1]), "day") if m[1] else (1, "month")
+    elif m := re.fullmatch(r"(\d{4})(?:\.0)?", norm):
+        year, precision = int(m[1]), "year"
+    else:
+        raise ValueError(f"{text!r} is not a date (write YYYY-MM-DD, e.g. 2024-05-12)")
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} in {text!r} is beyond 12")
+    try:
+        return date(year, month, day).isoformat(), precision
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a calendar date") from exc
+
+
+def parse_period(cell: object) -> str:
+    """Read a month (``2024-03``, ``Maret 2024``, ``03/2024``) as ``YYYY-MM``."""
+    iso, precision = parse_date(cell)
+    if precision == "year":
+        raise ValueError(f"{cell_text(cell)!r} gives a year, the period needs a month (YYYY-MM)")
+    return iso[:7]
+
+
+def _choice(cell: object, column: ColumnSpec) -> str:
+    key = norm(cell)
+    as_value = key.replace(" ", "_")
+    if as_value in column.allowed:
+        return as_value
+    mapped = VALUES.get(column.name, {}).get(key)
+    if mapped:
+        return mapped
+    return cell_text(cell)  # validation reports it with the allowed values
+
+
+def _whole(value: float, cell: object) -> str:
+    if not float(value).is_integer():
+        raise ValueError(f"{cell_text(cell)!r} is not a whole number")
+    return str(int(value))
+
+
+def convert_cell(cell: object, column: ColumnSpec, row_values: dict[str, str]) -> str:
+    """One cell → the catalogue's text form; ValueError/UserError with a message otherwise."""
+    name, kind = column.name, column.kind
+    if kind == "area":
+        return resolve_area(cell_text(cell))
+    if kind == "regency":
+        return resolve_regency(cell_text(cell))
+    if kind == "money" or name.endswith("_rp"):
+        return str(parse_rupiah(cell))
+    if kind in ("int", "year"):
+        if isinstance(cell, datetime | date) and kind == "year":
+            return str(cell.year)
+        return _whole(parse_number(cell), cell)
+    if kind == "float":
+        text = cell_text(cell)
+        if re.search(r"(%|persen)$", text.lower()):
+            if not row_values.get("indicator", "").endswith("_pct"):
+                raise ValueError(f"{text!r} is a percentage but the indicator is not a *_pct one")
+            return _num_text(parse_percent(text) * 100)
+        return _num_text(parse_number(cell))
+    if kind == "date":
+        return parse_date(cell)[0]
+    if kind == "period":
+        return parse_period(cell)
+    if kind == "choice":
+        return _choice(cell, column)
+    if kind == "flags":
+        return ";".join(f.strip().upper() for f in re.split(r"[;,]", cell_text(cell)) if f.strip())
+    return cell_text(cell)

@@ -1,0 +1,75 @@
+"""The stamp every report carries: code version and generation time, and the texts built from it.
+
+The as-of date of the data comes from the notebook's ``ReportMeta``; the stamp adds what the
+build knows (package version with the git commit, UTC time of the run) for the cover, the footer
+of every PDF page, the HTML footer and the workbook's "Tentang" sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis import __version__
+from analysis.core import config, i18n
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Provenance printed on every page: code version and generation time (the as-of date comes
+    from the notebook's ``ReportMeta``)."""
+
+    version: str
+    generated: str
+    timestamp: dt.datetime = field(compare=False, repr=False,
+                                   default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+def code_version() -> str:
+    """Package version plus the short git commit of the working tree, or ``+unknown``.
+
+    Returns
+    -------
+    str
+        e.g. ``"0.1.0+3f2a9c1"``.
+    """
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=config.ROOT, capture_output=True,
+            text=True, timeout=5, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        sha = ""
+    return f"{__version__}+{sha or 'unknown'}"
+
+
+def make_stamp(version: str | None = None, now: dt.datetime | None = None) -> Stamp:
+    """A ``Stamp`` for a build started now (UTC, ISO 8601 to the second)."""
+    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    return Stamp(version=version or code_version(), generated=now.isoformat(), timestamp=now)
+
+
+def long_date(iso: str, lang: str) -> str:
+    """"2024-06-30" → "30 Juni 2024" / "30 June 2024"."""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    months = i18n.t("reports.months", lang).split(",")
+    return f"{day.day} {months[day.month - 1].strip()} {day.year}"
+
+
+def stamp_text(meta: Mapping[str, Any], stamp: Stamp) -> str:
+    """The stamp line of the footer: data date, code version, generation time."""
+    return i18n.t(
+        "reports.stamp", meta["lang"], as_of=meta["as_of"], version=stamp.version,
+        generated=stamp.generated,
+    )
+
+
+def kind_label(meta: Mapping[str, Any]) -> str:
+    """The kind of report as the cover names it (regency brief or province overview)."""
+    return i18n.t(f"reports.kind_{meta['kind']}", meta["lang"])

@@ -1,0 +1,118 @@
+"""``python -m analysis cost``: the three budget questions, output formats and bad arguments.
+
+The command is run in-process through ``analysis.cli.main`` with the rates of the hand-written
+fixture (tests/fixtures/parameters), so answers do not depend on the shipped parameters.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.core import config
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "parameters"
+
+
+@pytest.fixture(autouse=True)
+def fixture_rates(monkeypatch):
+    monkeypatch.setattr(config, "PARAMETERS", FIXTURE)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["cost", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_budget_in_indonesian(capsys):
+    # 2.500 × 7 × 16.800 = 294.000.000
+    code, out, _ = run(capsys, "--workers", "2.500", "--months", "7", "--on", "2023-06-15")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "Anggaran: Rp294.000.000 (Rp294 juta) untuk 2.500 pekerja × 7 bulan, "
+        "paket JKK+JKM Rp16.800/pekerja/bulan"
+    )
+
+
+def test_budget_in_english(capsys):
+    code, out, _ = run(capsys, "--workers", "2500", "--months", "7", "--lang", "en")
+    assert code == 0
+    assert out.startswith("Budget: Rp294,000,000 (Rp294 million) for 2,500 workers × 7 months")
+
+
+def test_months_from_an_indonesian_budget(capsys):
+    # "Rp 294 juta" / (2.500 × 16.800) = 7
+    code, out, _ = run(capsys, "--budget", "Rp 294 juta", "--workers", "2500", "--json")
+    assert code == 0
+    assert json.loads(out)["months"] == 7
+
+
+def test_workers_from_budget_and_months(capsys):
+    # 294.000.000 / (7 × 16.800) = 2.500
+    code, out, _ = run(capsys, "--budget", "294.000.000", "--months", "7", "--json")
+    assert code == 0
+    assert json.loads(out)["workers"] == 2_500
+
+
+def test_json_keys_and_rounding_down(capsys):
+    # 1.000.000 / 16.800 = 59,5 → 59 workers
+    code, out, _ = run(capsys, "--budget", "1.000.000", "--months", "1", "--json")
+    assert code == 0
+    answer = json.loads(out)
+    documented = {"mode", "label", "cost_rp", "remainder_rp", "basis_rp", "on"}
+    required = {"budget_rp", "workers", "months", "package", "per_worker_month_rp"}
+    assert required <= set(answer) <= required | documented
+    assert (answer["budget_rp"], answer["workers"], answer["months"]) == (1_000_000, 59, 1)
+    assert (answer["package"], answer["per_worker_month_rp"]) == ("jkk-jkm", 16_800)
+
+
+def test_billions_with_a_decimal_comma(capsys):
+    # "Rp 1,5 miliar" / (12 × 16.800 = 201.600) = 7.440,5 → 7.440
+    code, out, _ = run(capsys, "--budget", "Rp 1,5 miliar", "--months", "12", "--json")
+    assert code == 0
+    assert json.loads(out)["workers"] == 7_440
+
+
+def test_pu_package_with_a_wage(capsys):
+    # Dairi 2023: 2.814 × 12 × (0,54% × 2.539.444 = 13.713) = 463.060.584
+    code, out, _ = run(
+        capsys, "--workers", "2814", "--months", "12", "--package", "pu-jkk-jkm",
+        "--wage", "2.539.444", "--json",
+    )
+    assert code == 0
+    assert json.loads(out)["budget_rp"] == 463_060_584
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--workers", "100"],
+        ["--budget", "1 juta"],
+        ["--budget", "1 juta", "--workers", "5", "--months", "2"],
+        ["--workers", "0", "--months", "3"],
+        ["--workers", "-5", "--months", "3"],
+        ["--workers", "10", "--months", "0"],
+        ["--budget", "-1000", "--months", "3"],
+        ["--budget", "banyak", "--months", "3"],
+        ["--workers", "10", "--months", "3", "--package", "jkn"],
+        ["--workers", "10", "--months", "3", "--package", "pu-jkk-jkm"],
+        ["--workers", "10", "--months", "3", "--on", "kemarin"],
+    ],
+)
+def test_bad_arguments_exit_2_with_one_message(capsys, args):
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error:")
+
+
+def test_help_has_examples(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["cost", "--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    assert "examples:" in text and "--budget" in text and "Rp 1,5 miliar" in text
