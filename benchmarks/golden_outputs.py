@@ -100,6 +100,7 @@ USER_ERRORS: list[tuple[str, list[str]]] = [
 ]
 
 META = "meta.json"
+MARKER = ".golden-recording"  # written first: --overwrite deletes only folders holding it
 CLI_INDEX = "cli/index.json"
 MIME_VENDOR = "application/vnd."
 COMPARED_MIME = ("text/plain", "text/markdown", "text/html", "image/png")
@@ -240,7 +241,8 @@ class Recorder:
             nbformat.write(nb, scratch / "check.ipynb")
             ran = self.run([str(self.python), "-m", "papermill", str(scratch / "check.ipynb"),
                             str(scratch / "out.ipynb"), "--kernel", "python3",
-                            "--no-progress-bar", "--log-level", "WARNING"], timeout=300)
+                            "--cwd", str(self.tree / "notebooks"), "--no-progress-bar",
+                            "--log-level", "WARNING"], timeout=300)
             kernel: list[str] = []
             if ran.returncode == 0:
                 executed = nbformat.read(scratch / "out.ipynb", as_version=4)
@@ -383,6 +385,7 @@ class Recorder:
         """Run every step and write ``meta.json`` last (a folder without it is incomplete)."""
         clock = time.perf_counter()
         self.out.mkdir(parents=True)
+        (self.out / MARKER).write_text("golden_outputs.py record\n", encoding="utf-8")
         (self.out / "cli").mkdir()
         try:
             meta: dict[str, Any] = {
@@ -971,7 +974,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--jobs", type=int, default=2,
                      help="parallel commands, notebooks and report workers (default 2)")
     rec.add_argument("--overwrite", action="store_true",
-                     help="delete OUT first if it holds an earlier recording")
+                     help="delete OUT first if it holds an earlier recording (complete or not)")
     cmp_ = sub.add_parser("compare", help="compare two recordings",
                           description="Compare two recordings; exit 1 if anything differs.")
     cmp_.add_argument("before", type=Path, help="recording of the branch point")
@@ -990,12 +993,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (tree / "src" / "analysis").is_dir():
         raise SystemExit(f"record: {tree}/src/analysis is not a folder")
     if out.exists():
-        if args.overwrite and (out / META).is_file() or args.overwrite and not any(out.iterdir()):
-            shutil.rmtree(out)
-        elif any(out.iterdir()):
-            raise SystemExit(f"record: {out} is not empty (use --overwrite for an old recording)")
-        else:
+        if not any(out.iterdir()):
             out.rmdir()
+        elif args.overwrite and (out / MARKER).is_file():
+            shutil.rmtree(out)
+        else:
+            raise SystemExit(f"record: {out} is not empty (--overwrite replaces only an earlier "
+                             "recording)")
     python = args.python if args.python.is_absolute() else Path.cwd() / args.python
     Recorder(tree, out, python, max(1, args.jobs)).record()
     return 0

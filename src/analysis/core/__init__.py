@@ -1,0 +1,1 @@
+"""Core: leaf utilities (errors, paths, checks, files, numbers, language) under every layer."""

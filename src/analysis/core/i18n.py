@@ -62,7 +62,7 @@ def t(key: str, lang: str = "id", **values: object) -> str:
     lang : {"id", "en"}
         Report language.
     **values
-        Values for the placeholders, already formatted as text (see ``analysis.numbers``).
+        Values for the placeholders, already formatted as text (see ``analysis.core.numbers``).
 
     Returns
     -------

@@ -1,0 +1,1 @@
+"""Model: computations on tables, parameters and dates. No language, printing or plotting."""

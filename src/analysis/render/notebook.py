@@ -40,7 +40,7 @@ def report_meta(nb: Mapping[str, Any]) -> dict[str, Any]:
             if MIME_META in data:
                 meta = data[MIME_META]
                 return dict(json.loads(meta) if isinstance(meta, str) else meta)
-    raise ValueError("the notebook displayed no ReportMeta (analysis.render.ReportMeta)")
+    raise ValueError("the notebook displayed no ReportMeta (analysis.render.blocks.ReportMeta)")
 
 
 def report_items(nb: Mapping[str, Any], lang: str) -> list[tuple[str, Any]]:

@@ -7,19 +7,20 @@ scenario's provenance with the source of its row.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from analysis.core.errors import UserError
 from analysis.data.tables import load_table, regencies
 
-if TYPE_CHECKING:  # the reader calls this module; the type only documents the argument
-    from analysis.model.scenarios.reader import _Reader
 
+def _base_from_data(r: Any, basis: str, code: str, params: Any) -> int:
+    """Target base of a regency from the data tables (village, declared or informal).
 
-def _base_from_data(r: _Reader, basis: str, code: str, params: Any) -> int:
-    """Target base of a regency from the data tables (village, declared or informal)."""
+    ``r`` is the scenario reader that calls this (it records provenance and raises field
+    errors); it is not imported here, because the reader imports this module.
+    """
     if basis == "village":
         row = regencies(None).set_index("regency_code").loc[code]
         per_desa = params.get("targets.workers_per_desa", None)
