@@ -8,7 +8,8 @@ from analysis.cli import main
 def test_data_check_cli_on_fixtures(fixture_data, capsys):
     assert main(["data", "check"]) == 0
     out = capsys.readouterr().out
-    assert "UNCONFIRMED: 2" in out and "CONFLICT: 2" in out
+    # 2 fixture facts + 11 rows of the population fixture (all UNCONFIRMED until matched)
+    assert "UNCONFIRMED: 13" in out and "CONFLICT: 2" in out
     assert "coverage_facts" in out
 
 

@@ -46,7 +46,8 @@ def test_dtypes(fixture_data):
 
 def test_sources_join_both_files(fixture_data):
     ids = set(data.load_table("sources")["source_id"])
-    assert ids == {"fx-news-nisel", "fx-bps-labuhanbatu", "ref-npm-idn-area-data-3.1.2"}
+    assert ids == {"fx-news-nisel", "fx-bps-labuhanbatu", "ref-npm-idn-area-data-3.1.2",
+                   "ref-github-cahyadsn-wilayah"}
 
 
 def test_regencies_by_province(fixture_data):

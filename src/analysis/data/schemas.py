@@ -374,6 +374,35 @@ SCHEMAS: dict[str, Schema] = {
             ),
             unique=(("regency_code",), ("row", "col")),
         ),
+        Schema(
+            "population_kemendagri",
+            ("population_kemendagri.csv",),
+            (
+                _area(),
+                ColumnSpec("name", required=True),
+                _choice("level", ("national", "province", "regency"), required=True),
+                _count("population_total", required=True),
+                _count("male", required=True),
+                _count("female", required=True),
+                ColumnSpec("area_km2", "float", minimum=0),
+                ColumnSpec("date", "date", required=True),
+                _choice("date_precision", DATE_PRECISIONS, required=True),
+                ColumnSpec("reference"),
+                *_tail(),
+            ),
+            unique=(("area_code",),),
+        ),
+        Schema(
+            "tile_grid_all",
+            ("tile_grid_all.csv",),
+            (
+                ColumnSpec("province_code", "province", required=True),
+                ColumnSpec("regency_code", "regency", required=True, ref="regency"),
+                _count("row", required=True),
+                _count("col", required=True),
+            ),
+            unique=(("regency_code",), ("province_code", "row", "col")),
+        ),
     )
 }
 
