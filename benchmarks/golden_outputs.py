@@ -188,6 +188,7 @@ class Recorder:
         self.cli: dict[str, dict[str, Any]] = {}
 
     def log(self, message: str) -> None:
+        """Progress on stderr."""
         print(f"[record {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
     def run(self, argv: Sequence[str], cwd: Path | None = None,
@@ -616,6 +617,7 @@ class Side:
         return data
 
     def clean_text(self, text: str) -> str:
+        """``clean`` for text."""
         return self.clean(text.encode("utf-8")).decode("utf-8")
 
 
@@ -668,6 +670,7 @@ def compare_cli(before: Side, after: Side, result: Comparison) -> None:
 
 
 def _text(value: Any) -> str:
+    """nbformat multiline text (a string or a list of strings) as one string."""
     return "".join(value) if isinstance(value, list) else str(value)
 
 
@@ -819,6 +822,7 @@ def html_parts(text: str) -> tuple[str, str]:
 
 
 def compare_html(path_a: Path, path_b: Path) -> list[str]:
+    """Differences of two report pages: ``<main>`` exactly, the rest with the stamp masked."""
     main_a, rest_a = html_parts(path_a.read_text(encoding="utf-8"))
     main_b, rest_b = html_parts(path_b.read_text(encoding="utf-8"))
     problems = []
@@ -849,6 +853,7 @@ def pdf_text(path: Path) -> str:
 
 
 def compare_pdf(path_a: Path, path_b: Path) -> list[str]:
+    """The first difference of the normalised text of two PDFs (see ``pdf_text``)."""
     a, b = pdf_text(path_a), pdf_text(path_b)
     return [] if a == b else [f"text {first_difference(a.encode(), b.encode())}"]
 
@@ -857,8 +862,15 @@ MANIFEST_KEYS = ("kind", "code", "name", "language", "parameters", "status", "er
                  "stale", "failed_notebook")
 
 
-def manifest_reports(root: Path) -> dict[str, dict[str, Any]]:
-    content = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
+def manifest_reports(root: Path) -> dict[str, dict[str, Any]] | None:
+    """The compared fields (``MANIFEST_KEYS``) of each report in a recording's manifest.
+
+    Returns None when the recording has no readable ``reports/manifest.json``.
+    """
+    try:
+        content = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
     return {e["id"]: {k: e.get(k) for k in MANIFEST_KEYS} for e in content.get("reports", [])}
 
 
@@ -871,6 +883,7 @@ def compare_reports(before: Side, after: Side, result: Comparison) -> None:
     out_a, out_b = (
         DURATION_RE.sub("(<S> s)", side.clean_text(
             (side.root / "reports_run" / "stdout").read_text(encoding="utf-8")))
+        if (side.root / "reports_run" / "stdout").is_file() else "<no reports run>"
         for side in (before, after)
     )
     if out_a != out_b:
@@ -878,8 +891,11 @@ def compare_reports(before: Side, after: Side, result: Comparison) -> None:
     result.item("reports-run", "python -m analysis reports", problems)
 
     man_a, man_b = manifest_reports(before.root), manifest_reports(after.root)
-    problems = [f"{rid} only in {'AFTER' if rid in man_b else 'BEFORE'}"
-                for rid in sorted(set(man_a) ^ set(man_b))]
+    problems = [f"no readable manifest in {side}"
+                for side, man in (("BEFORE", man_a), ("AFTER", man_b)) if man is None]
+    man_a, man_b = man_a or {}, man_b or {}
+    problems += [f"{rid} only in {'AFTER' if rid in man_b else 'BEFORE'}"
+                 for rid in sorted(set(man_a) ^ set(man_b))]
     for rid in sorted(set(man_a) & set(man_b)):
         for key in MANIFEST_KEYS:
             if man_a[rid][key] != man_b[rid][key]:
