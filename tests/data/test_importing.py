@@ -208,13 +208,17 @@ def test_same_source_is_reused(user_dir):
         date_published="2024-02-01",
     )
     first = data.load_table("sources")
-    with pytest.raises(ValidationError, match="duplicates .*dbh_sawit.csv, row 2"):
-        importing.import_file(
-            GOOD / "dbh_sawit_2024.csv",
-            source_url="https://example.org/dbh",
-            publisher="Kemenkeu",
-            date_published="2024-02-01",
-        )
+    before = _snapshot(user_dir)
+    # The same file again: every row is already there, so nothing is added or written.
+    again = importing.import_file(
+        GOOD / "dbh_sawit_2024.csv",
+        source_url="https://example.org/dbh",
+        publisher="Kemenkeu",
+        date_published="2024-02-01",
+    )
+    assert (again.added, again.replaced, len(again.unchanged)) == ([], [], 3)
+    assert not again.written
+    assert _snapshot(user_dir) == before
     assert len(data.load_table("sources")) == len(first)
 
 

@@ -42,16 +42,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     check.add_argument("file", nargs="?", help="CSV/XLSX to check as an import")
     add_import_options(check)
-    check.set_defaults(func=run_check)
+    check.set_defaults(func=run_check, dry_run=True)
     imp = actions.add_parser(
         "import",
-        help="add a CSV/XLSX (BPJS branch, BPS) to the user data",
-        description="Validate FILE and append its rows to the user data folder "
-        "(PEKERJA_RENTAN_USER_DATA, default data/user). Indonesian number formats, dates and "
-        "kab/kota names are understood. Nothing is written if any row is invalid.",
+        help="add a CSV/XLSX (BPJS branch, BPS, DJPK annex) to the user data",
+        description="Validate FILE and merge its rows into the user data folder "
+        "(PEKERJA_RENTAN_USER_DATA, default data/user). The table is found below a title "
+        "block and above totals, footnotes and signatures; wide tables (years or indicators as "
+        "columns) are read as one row per figure; Indonesian number formats, dates and "
+        "kab/kota names are understood. A row with the key of a row imported before (area, "
+        "date, segment, funding source, ...) replaces it. Nothing is written if any row is "
+        "invalid. data/README.md shows the shapes read.",
     )
     imp.add_argument("file", help="CSV (';' or ',' separated) or XLSX file")
     add_import_options(imp)
+    imp.add_argument("--dry-run", dest="dry_run", action="store_true",
+                     help="show what would be added, replaced and left out; write nothing")
     imp.set_defaults(func=run_import)
     p.set_defaults(func=lambda args: p.print_help() or 0)
 
@@ -59,7 +65,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def add_import_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``data import`` and ``data check FILE``."""
     parser.add_argument("--table", choices=IMPORTABLE, help="target table (default: guessed)")
-    parser.add_argument("--sheet", help="sheet of an XLSX workbook (default: the first)")
+    parser.add_argument(
+        "--sheet", help="sheet of an XLSX workbook (default: the one sheet holding a table)"
+    )
     parser.add_argument("--source-url", dest="source_url", help="URL of the source")
     parser.add_argument("--publisher", help="who published the figures (e.g. BPJS Cabang Medan)")
     parser.add_argument("--date", dest="date", help="publication date YYYY-MM-DD")
@@ -80,22 +88,79 @@ def _import(args: argparse.Namespace, path: str | Path, *, dry_run: bool) -> Imp
     )
 
 
+def _rows(numbers: list[int]) -> str:
+    """Row numbers as ranges: ``7–10, 12``."""
+    out: list[str] = []
+    numbers = sorted(set(numbers))
+    start = prev = None
+    for n in [*numbers, None]:
+        if start is not None and (n is None or n != prev + 1):
+            out.append(str(start) if start == prev else f"{start}–{prev}")
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return ", ".join(out)
+
+
 def _print_result(result: ImportResult) -> None:
-    verb = "imported" if result.written else "would import"
-    print(f"{result.file}: {verb} {result.rows} rows into {result.table}")
-    for header, column in result.columns.items():
-        print(f"  {header} → {column}")
+    """The import summary: the table found, its columns, rows left out, what changes."""
+    where = f"{result.file}" + (f", sheet {result.sheet!r}" if result.sheet else "")
+    counts = (f"{len(result.added)} added, {len(result.replaced)} replaced, "
+              f"{len(result.unchanged)} unchanged")
+    if result.rows:
+        verb = "imported" if result.written else "would import"
+        print(f"{where}: {verb} {result.rows} rows into {result.table} ({counts})")
+    else:
+        print(f"{where}: nothing new for {result.table} ({counts})")
+    header = "-".join(str(r) for r in result.header_rows)
+    print(f"  header row {header}; shape: {result.shape}")
+    same = [column for header_text, column in result.columns.items() if header_text == column]
+    for header_text, column in result.columns.items():
+        if header_text != column:
+            print(f"  {header_text} → {column}")
+    if same:
+        print(f"  columns named as in the catalogue: {', '.join(same)}")
+    for column, value in result.from_title.items():
+        print(f"  {column} from the title: {value}")
     if result.ignored:
         print(f"  columns left out (not understood): {', '.join(result.ignored)}")
+    if result.skipped:
+        print("  rows left out:")
+        for line in result.skipped:
+            print(f"    {line}")
+    if result.added:
+        print(f"  added: rows {_rows(result.added)}")
+    for title, changes in (("replaced (a correction of a row imported before)", result.replaced),
+                           ("overriding a shipped row", result.overrides)):
+        if changes:
+            print(f"  {title}:")
+            for change in changes:
+                print(f"    {change}")
+    if result.unchanged:
+        print(f"  unchanged (already there): rows {_rows([c.row for c in result.unchanged])}")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
     if result.source_id:
         print(f"  source: {result.source_id}")
+    if result.source_missing:
+        print("  source: none given; the import needs --source-url URL --publisher NAME "
+              "--date YYYY-MM-DD (or a source_id column)")
     if result.written:
         print(f"  written to {result.target}")
+    elif result.rows:
+        print("  nothing written (dry run)")
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """``python -m analysis data import FILE``."""
-    result = _import(args, args.file, dry_run=False)
+    """``python -m analysis data import FILE [--dry-run]``."""
+    try:
+        result = _import(args, args.file, dry_run=args.dry_run)
+    except ValidationError as exc:
+        if args.dry_run:  # a dry run lists every problem, the import names the first
+            for p in exc.problems:
+                print(p, file=sys.stderr)
+        raise
     _print_result(result)
     return 0
 
@@ -127,14 +192,7 @@ def run_check(args: argparse.Namespace) -> int:
         path = Path(args.file)
         if path.resolve().parent == config.RAW.resolve():
             return _check_raw_file(path)
-        try:
-            result = _import(args, path, dry_run=True)
-        except ValidationError as exc:
-            for p in exc.problems:
-                print(p, file=sys.stderr)
-            raise
-        _print_result(result)
-        return 0
+        return run_import(args)
     report = check_dataset()
     total = sum(report.rows.values())
     print(

@@ -1,11 +1,12 @@
 """How offices write the files they hand over: reading CSV/XLSX grids and converting cells.
 
 A BPJS branch or BPS office hands over a semicolon CSV saved by Excel or an XLSX with a title
-above the header; numbers as ``4.979`` or ``Rp 588 juta``, dates as ``12 Mei 2024`` or
-``31/12/2024``, regencies as ``Kab. Labusel``, and categories in Indonesian (``Nelayan``,
-``APBD Kabupaten``). :func:`read_grid` reads such a file into numbered rows, and
-:func:`convert_cell` turns one cell into the catalogue's text form (``data/README.md``).
-:mod:`analysis.data.importing` maps the headers and imports the rows.
+above the header; numbers as ``4.979`` or ``Rp 588 juta``, dates as ``12 Mei 2024``,
+``31/12/2024`` or an Excel serial, regencies as ``Kab. Labusel``, and categories in Indonesian
+(``Nelayan``, ``APBD Kabupaten``). :func:`read_sheets` reads such a file into numbered rows per
+sheet (merged cells filled), and :func:`convert_cell` turns one cell into the catalogue's text
+form (``data/README.md``). :mod:`analysis.data.import_layout` finds the table in a sheet and
+:mod:`analysis.data.importing` imports its rows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import io
 import re
 import unicodedata
 import zipfile
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from analysis.core.errors import UserError
@@ -37,6 +40,8 @@ VALUES: dict[str, dict[str, str]] = {
         "pekerja sawit": "palm_workers",
         "buruh sawit": "palm_workers",
         "nelayan": "fishers",
+        "buruh nelayan": "fishers",
+        "pekerja perikanan": "fishers",
         "kader posyandu": "kader",
         "lainnya": "other",
         "semua pekerja": "all_workers",
@@ -44,6 +49,14 @@ VALUES: dict[str, dict[str, str]] = {
     "funding_source": {
         "apbd kabupaten": "apbd",
         "apbd kota": "apbd",
+        "apbd kab": "apbd",
+        "apbd kab kota": "apbd",
+        "apbd kabupaten kota": "apbd",
+        "apbd prov": "apbd_province",
+        "apbd provinsi sumatera utara": "apbd_province",
+        "dbh sawit": "dbh_sawit",
+        "dana bagi hasil perkebunan sawit": "dbh_sawit",
+        "tanggung jawab sosial perusahaan": "csr",
         "apbd provinsi": "apbd_province",
         "dana bagi hasil sawit": "dbh_sawit",
         "alokasi dana desa": "add_apbdes",
@@ -55,6 +68,7 @@ VALUES: dict[str, dict[str, str]] = {
     "status": {
         "terdaftar": "registered",
         "aktif": "registered",
+        "peserta aktif": "registered",
         "dibiayai": "funded",
         "dibayar": "funded",
         "direncanakan": "planned",
@@ -110,9 +124,29 @@ def norm(text: object) -> str:
 Grid = list[tuple[int, list[object]]]
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook (``name`` None for a CSV) and its non-blank rows."""
+
+    name: str | None
+    grid: Grid
+
+
 def blank(cell: object) -> bool:
     """True for an empty cell: None, or text that is only spaces."""
     return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _separator(lines: list[str]) -> str:
+    """The separator most lines use: a title line above the table has none, and a decimal
+    comma ("7,50") in a semicolon file is no separator."""
+    def lines_with(sep: str) -> tuple[int, int]:
+        texts = [re.sub(r"\d,\d", "", line) if sep == "," else line for line in lines]
+        return sum(sep in t for t in texts), sum(t.count(sep) for t in texts)
+
+    counts = {sep: lines_with(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best][0] else ","
 
 
 def _read_csv(path: Path, label: str) -> Grid:
@@ -124,24 +158,14 @@ def _read_csv(path: Path, label: str) -> Grid:
     except UnicodeDecodeError:
         # Excel on Windows saves "CSV" in cp1252; reading it beats refusing it.
         text = raw.decode("cp1252", errors="replace")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
-    sep = max(counts, key=counts.get) if any(counts.values()) else ","
+    sep = _separator([line for line in text.splitlines() if line.strip()][:30])
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     return [(i, list(row)) for i, row in enumerate(rows, start=1)]
 
 
-def _read_xlsx(path: Path, label: str, sheet: str | None) -> Grid:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise UserError(f"{label}: cannot be read as an XLSX workbook ({exc})") from exc
-    if sheet is not None and sheet not in book.sheetnames:
-        raise UserError(f"{label}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
-    ws = book[sheet] if sheet is not None else book.worksheets[0]
-    grid: Grid = []
+def _sheet_grid(ws: object) -> Grid:
+    """Rows of one worksheet; a merged range's value fills every cell of the range."""
+    rows: dict[int, list[object]] = {}
     for row in ws.iter_rows():
         cells: list[object] = []
         for cell in row:
@@ -151,24 +175,52 @@ def _read_xlsx(path: Path, label: str, sheet: str | None) -> Grid:
                 value = (repr(value * 100)).replace(".", ",") + "%"
             cells.append(value)
         if row:
-            grid.append((row[0].row, cells))
-    return grid
+            rows[row[0].row] = cells
+    for merged in ws.merged_cells.ranges:
+        value = rows.get(merged.min_row, [None] * merged.max_col)[merged.min_col - 1]
+        # Merged titles, headers, names and dates are read in every cell they cover; a merged
+        # number is not, so that it is never counted once per cell.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            continue
+        for r in range(merged.min_row, merged.max_row + 1):
+            cells = rows.get(r)
+            if cells is None:
+                continue
+            for c in range(merged.min_col - 1, min(merged.max_col, len(cells))):
+                cells[c] = value
+    return sorted(rows.items())
 
 
-def read_grid(path: Path, sheet: str | None = None) -> Grid:
-    """Rows of a CSV or XLSX file with their spreadsheet row numbers, blank rows dropped.
+def _read_xlsx(path: Path, label: str, sheet: str | None) -> list[Sheet]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise UserError(f"{label}: cannot be read as an XLSX workbook ({exc})") from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise UserError(f"{label}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
+    chosen = [book[sheet]] if sheet is not None else book.worksheets
+    return [Sheet(ws.title, _sheet_grid(ws)) for ws in chosen]
+
+
+def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
+    """The sheets of a CSV or XLSX file, each as numbered rows with blank rows dropped.
 
     Parameters
     ----------
     path : Path
-        ``.csv`` (any separator of ``;``, ``,``, tab) or ``.xlsx``/``.xlsm``.
+        ``.csv`` (any separator of ``;``, ``,``, tab; UTF-8 with or without BOM, or Windows
+        cp1252) or ``.xlsx``/``.xlsm``.
     sheet : str, optional
-        Sheet of a workbook; the first sheet when omitted.
+        Only this sheet of a workbook; every sheet when omitted. Ignored for a CSV.
 
     Returns
     -------
-    list of (int, list)
-        Row number (1 = first line) and cells (str for CSV; str, numbers or datetimes for XLSX).
+    list of Sheet
+        For a CSV one sheet named None. Rows are (row number, 1 = first line; cells: str for
+        CSV; str, numbers or datetimes for XLSX, merged ranges filled as described in
+        :func:`_sheet_grid`).
     """
     label = str(path)
     if not path.exists():
@@ -179,10 +231,21 @@ def read_grid(path: Path, sheet: str | None = None) -> Grid:
     if suffix in (".xlsx", ".xlsm"):
         if path.stat().st_size == 0:
             raise UserError(f"{label}: the file is empty (0 bytes)")
-        grid = _read_xlsx(path, label, sheet)
+        sheets = _read_xlsx(path, label, sheet)
     else:
-        grid = _read_csv(path, label)
-    return [(n, cells) for n, cells in grid if not all(blank(c) for c in cells)]
+        sheets = [Sheet(None, _read_csv(path, label))]
+    return [
+        Sheet(s.name, [(n, cells) for n, cells in s.grid if not all(blank(c) for c in cells)])
+        for s in sheets
+    ]
+
+
+def read_grid(path: Path, sheet: str | None = None) -> Grid:
+    """Rows of one sheet of a CSV or XLSX file (the first sheet when ``sheet`` is omitted).
+
+    See :func:`read_sheets`.
+    """
+    return read_sheets(path, sheet)[0].grid
 
 
 # --- Values --------------------------------------------------------------------------------------
@@ -203,14 +266,32 @@ def _num_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+# Words before a date in a cell or a title ("Posisi: 31 Desember 2024", "s.d. Juni 2024",
+# "Selasa, 31 Desember 2024"); the date is read after them.
+_DATE_PREFIX = re.compile(
+    r"^(?:(?:(?:posisi|per|keadaan|kondisi|data per|tanggal data|tanggal|tgl|sampai dengan|"
+    r"hingga|senin|selasa|rabu|kamis|jumat|sabtu|minggu|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)\b|s\.?\s?d\.?)\s*:?\s*)+"
+)
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (with its 1900 leap day)
+
+
+def _excel_serial(value: float, text: str) -> tuple[str, str]:
+    """A date stored as an Excel serial number (45657 = 2024-12-31)."""
+    if not 10_000 <= value < 100_000:
+        raise ValueError(f"{text!r} is not a date (write YYYY-MM-DD, e.g. 2024-05-12)")
+    return (_EXCEL_EPOCH + timedelta(days=int(value))).isoformat(), "day"
+
+
 def parse_date(cell: object) -> tuple[str, str]:
     """Read a date as offices write it.
 
     Parameters
     ----------
-    cell : str, date or datetime
-        ``2024-05-12``, ``12/05/2024`` (day first), ``12 Mei 2024``, ``Mei 2024``,
-        ``2024-05``, ``05/2024`` or ``2024``.
+    cell : str, number, date or datetime
+        ``2024-05-12``, ``12/05/2024`` or ``12/05/24`` (day first), ``12 Mei 2024``,
+        ``12-Des-2024``, ``Mei 2024``, ``2024-05``, ``05/2024``, ``2024``, an Excel serial
+        number (``45425``), optionally after ``Posisi``, ``Per``, ``s.d.`` or a weekday.
 
     Returns
     -------
@@ -221,23 +302,28 @@ def parse_date(cell: object) -> tuple[str, str]:
     if isinstance(cell, datetime | date):
         return cell.isoformat()[:10], "day"
     text = cell_text(cell)
-    norm = text.lower().replace(",", " ").strip()
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and not 1900 <= cell <= 2100:
+        return _excel_serial(float(cell), text)
+    norm = _DATE_PREFIX.sub("", text.lower().replace(",", " ").strip()).strip()
     day, month, year, precision = 1, 1, 0, "day"
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", norm):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
-    elif m := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", norm):
+    elif m := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})", norm):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
+        year += 2000 if len(m[3]) == 2 else 0  # "31/12/24": offices mean this century
     elif m := re.fullmatch(r"(\d{4})[-/](\d{1,2})", norm):
         year, month, precision = int(m[1]), int(m[2]), "month"
     elif m := re.fullmatch(r"(\d{1,2})[/\-](\d{4})", norm):
         month, year, precision = int(m[1]), int(m[2]), "month"
-    elif m := re.fullmatch(r"(?:(\d{1,2})\s+)?([a-z]+)\.?\s+(\d{4})", norm):
+    elif m := re.fullmatch(r"(?:(\d{1,2})[\s\-]+)?([a-z]+)\.?[\s\-]+(\d{4})", norm):
         if m[2] not in MONTHS:
             raise ValueError(f"{text!r} is not a date (unknown month {m[2]!r})")
         month, year = MONTHS[m[2]], int(m[3])
         day, precision = (int(m[1]), "day") if m[1] else (1, "month")
     elif m := re.fullmatch(r"(\d{4})(?:\.0)?", norm):
         year, precision = int(m[1]), "year"
+    elif re.fullmatch(r"\d{5}(?:\.0+)?", norm):
+        return _excel_serial(float(norm), text)
     else:
         raise ValueError(f"{text!r} is not a date (write YYYY-MM-DD, e.g. 2024-05-12)")
     if not 1 <= month <= 12:
@@ -273,13 +359,45 @@ def _whole(value: float, cell: object) -> str:
     return str(int(value))
 
 
-def convert_cell(cell: object, column: ColumnSpec, row_values: dict[str, str]) -> str:
-    """One cell → the catalogue's text form; ValueError/UserError with a message otherwise."""
+def code_text(cell: object) -> str:
+    """An area code typed as a number: 12.1 is ``12.10`` (Excel drops the trailing zero)."""
+    if isinstance(cell, float) and not cell.is_integer():
+        return f"{cell:.2f}"
+    return cell_text(cell)
+
+
+def _scaled(cell: object, factor: int) -> float:
+    """A number in a column whose header gives a unit such as "(ribu)": the value × factor."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return float(Decimal(repr(cell)) * factor)
+    text = cell_text(cell)
+    if re.search(r"\d\s*[a-z]+\.?$", text.lower()):
+        raise ValueError(
+            f"{text!r} carries its own scale word, but the header already gives the unit "
+            f"(× {factor:,}); write the number only"
+        )
+    words = {10**3: "ribu", 10**6: "juta", 10**9: "miliar"}
+    return parse_number(f"{text} {words[factor]}")
+
+
+def convert_cell(
+    cell: object, column: ColumnSpec, row_values: dict[str, str], factor: int = 1
+) -> str:
+    """One cell → the catalogue's text form; ValueError/UserError with a message otherwise.
+
+    ``factor`` is the unit the header gives to a numeric column (1000 for "(ribu jiwa)").
+    """
     name, kind = column.name, column.kind
     if kind == "area":
-        return resolve_area(cell_text(cell))
+        return resolve_area(code_text(cell))
     if kind == "regency":
-        return resolve_regency(cell_text(cell))
+        return resolve_regency(code_text(cell))
+    numeric = kind in ("money", "int", "float") or name.endswith("_rp")
+    percent = re.search(r"(%|persen)$", cell_text(cell).lower())
+    if numeric and factor != 1 and not percent:
+        value = _scaled(cell, factor)
+        return str(round(value)) if kind == "money" else (
+            _whole(value, cell) if kind == "int" else _num_text(value))
     if kind == "money" or name.endswith("_rp"):
         return str(parse_rupiah(cell))
     if kind in ("int", "year"):
@@ -288,7 +406,7 @@ def convert_cell(cell: object, column: ColumnSpec, row_values: dict[str, str]) -
         return _whole(parse_number(cell), cell)
     if kind == "float":
         text = cell_text(cell)
-        if re.search(r"(%|persen)$", text.lower()):
+        if percent:
             if not row_values.get("indicator", "").endswith("_pct"):
                 raise ValueError(f"{text!r} is a percentage but the indicator is not a *_pct one")
             return _num_text(parse_percent(text) * 100)

@@ -1,24 +1,27 @@
-"""Import of user data: a CSV or XLSX as a BPJS branch or BPS hands it over, into data/user.
+"""Import of user data: a CSV or XLSX as a BPJS branch, BPS or DJPK hands it over, into data/user.
 
 ``python -m analysis data import FILE`` reads the file (semicolon or comma separated, UTF-8 with
-or without BOM, or the first sheet of an XLSX), recognises Indonesian or English column names
-("Kabupaten/Kota", "Jumlah Pekerja", "Tanggal", "Segmen"), converts Indonesian numbers ("4.979",
-"Rp 588 juta", "12,5%"), dates ("12 Mei 2024", "31/12/2024") and regency names ("Kab.
-Labusel") to the catalogue's form, validates the rows like a raw table and appends them to
-``config.user_data_dir()/<table>.csv`` with a sidecar recording the import and its sha256.
+or without BOM or Windows-1252, or the sheets of an XLSX), finds the table below its title
+block and above its totals, footnotes and signature (:mod:`analysis.data.import_layout`),
+recognises Indonesian or English column names ("Kabupaten/Kota", "Jumlah Peserta (Orang)",
+``area_code``; :mod:`analysis.data.import_headers`), reshapes wide tables (years or indicators
+as columns) to one row per figure, converts Indonesian numbers, dates and regency names to the
+catalogue's form (:mod:`analysis.data.import_formats`) and validates the rows like a raw table.
+The rows then join ``config.user_data_dir()/<table>.csv``: a row with the key of a row imported
+before replaces it, equal rows are left as they are (:mod:`analysis.data.import_corrections`);
+a sidecar records the import and its sha256.
 
 Nothing is written unless every row is valid; files are replaced atomically, so a failed import
 leaves earlier data byte for byte as it was. Every figure needs a source: either a
 ``source_id`` column naming known sources, or ``--source-url``, ``--publisher`` and ``--date``.
-
-Reading the file and converting its cells is :mod:`analysis.data.import_formats`; the command
-line that prints the outcome is :mod:`analysis.cli.data`.
+The command line that prints the outcome is :mod:`analysis.cli.data`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -29,165 +32,37 @@ import yaml
 from analysis.core import config
 from analysis.core.errors import AmbiguousRegency, UserError, ValidationError
 from analysis.core.files import commit_files, sha256_bytes
-from analysis.data.import_formats import (
-    Grid,
-    blank,
-    cell_text,
-    convert_cell,
-    norm,
-    parse_date,
-    read_grid,
+from analysis.data.import_corrections import Change, Merge, merge
+from analysis.data.import_formats import blank, cell_text, convert_cell, norm, parse_date, read_sheets
+from analysis.data.import_headers import HEADERS, area_column, map_headers
+from analysis.data.import_layout import (
+    AUTO,
+    Block,
+    Record,
+    Shape,
+    find_table,
+    one_row_block,
+    Skip,
+    read_shape,
+    records,
+    subtotals,
 )
+from analysis.data.import_layout import guess_table as guess_block
 from analysis.data.names import resolve_regency
 from analysis.data.schemas import IMPORTABLE, SCHEMAS, Schema
-from analysis.data.tables import load_table, read_text_table, references, table_text
-from analysis.data.validate import (
-    Label,
-    Problem,
-    References,
-    duplicate_problems,
-    labels_for,
-    validate,
-)
+from analysis.data.tables import load_table, read_text_table, references
+from analysis.data.validate import Label, Problem, References, validate
 
-# Column names as they appear in handed-over files, per catalogue column ("area" stands for the
-# table's area column: area_code, or regency_code in population_poverty). Matching ignores case,
-# punctuation and spacing. A name listed under several columns goes to the first one the table
-# has.
-HEADERS: dict[str, tuple[str, ...]] = {
-    "area": (
-        "kabupaten/kota", "kab/kota", "kabupaten", "kota", "kabkota", "wilayah", "daerah",
-        "nama wilayah", "nama kabupaten/kota", "kode wilayah", "regency", "district", "area",
-        "region",
-    ),
-    "payer_code": ("pembayar", "pemberi iuran", "pemda pembayar", "payer"),
-    "fact_id": ("id fakta", "fact id"),
-    "case_id": ("id kasus", "kode kasus", "case id"),
-    "date": ("tanggal", "tgl", "per tanggal", "tanggal data", "date"),
-    "date_precision": ("ketelitian tanggal", "presisi tanggal"),
-    "segment": ("segmen", "kelompok", "kelompok pekerja", "jenis pekerja", "kategori", "segment"),
-    "workers": (
-        "jumlah pekerja", "pekerja", "jumlah peserta", "peserta", "jumlah tenaga kerja",
-        "tenaga kerja", "workers", "participants", "jumlah",
-    ),
-    "target_workers": ("target", "target pekerja", "target peserta", "sasaran", "target workers"),
-    "basis": ("dasar", "dasar perhitungan", "basis"),
-    "programmes": ("program", "program bpjs", "programmes", "programs"),
-    "funding_source": ("sumber dana", "sumber pendanaan", "pendanaan", "funding", "funding source"),
-    "status": ("status", "status kepesertaan"),
-    "year": ("tahun", "tahun anggaran", "ta", "year"),
-    "period": ("periode", "bulan", "period", "month"),
-    "period_start": ("awal periode", "mulai", "tanggal mulai", "periode awal", "start"),
-    "period_end": ("akhir periode", "selesai", "tanggal selesai", "periode akhir", "end"),
-    "indicator": ("indikator", "indicator"),
-    "value": ("nilai", "angka", "value", "jumlah"),
-    "months": ("jumlah bulan", "lama bulan", "lama", "durasi", "bulan", "months"),
-    "budget_rp": ("anggaran", "anggaran rp", "pagu", "pagu anggaran", "nilai rp", "budget"),
-    "per_worker_month_rp": ("iuran per pekerja per bulan", "iuran per bulan", "iuran"),
-    "package": ("paket", "paket program", "package"),
-    "benefit": ("manfaat", "jenis manfaat", "jenis klaim", "program klaim", "benefit"),
-    "cases": ("jumlah kasus", "kasus", "jumlah klaim", "klaim", "cases", "jumlah"),
-    "amount_rp": (
-        "jumlah rp", "nilai rp", "nominal", "jumlah dana", "besaran", "anggaran", "nilai", "amount",
-    ),
-    "covered_context": ("keterangan peserta", "konteks", "covered context"),
-    "stage": ("tahap", "tahapan", "stage"),
-    "item": ("uraian", "pos", "akun", "item"),
-    "source_id": ("id sumber", "kode sumber", "source id"),
-    "flag": ("tanda", "flag"),
-    "note": ("catatan", "keterangan", "note", "notes"),
-}  # fmt: skip
-IGNORED_HEADERS = ("no", "nomor", "no urut", "#")
+__all__ = ["HEADERS", "ImportResult", "guess_table", "import_file", "map_headers", "parse_date"]
 
-# Columns the importer fills itself when the file lacks them.
-_AUTO = ("source_id", "fact_id", "case_id", "date_precision", "flag", "note")
 _SOURCE_OPTIONS = ("--source-url", "--publisher", "--date")
-
-
-_HEADER_INDEX: dict[str, list[str]] = {}
-for _column, _variants in HEADERS.items():
-    for _variant in (*_variants, _column):
-        _HEADER_INDEX.setdefault(norm(_variant), []).append(_column)
-_IGNORED = {norm(h) for h in IGNORED_HEADERS}
-
-
-# --- Columns -------------------------------------------------------------------------------------
-
-
-def _area_column(schema: Schema) -> str:
-    return "regency_code" if "regency_code" in schema.names else "area_code"
-
-
-def _candidates(header: object, schema: Schema) -> list[str]:
-    names = []
-    for column in _HEADER_INDEX.get(norm(header), []):
-        column = _area_column(schema) if column == "area" else column
-        if column in schema.names and column not in names:
-            names.append(column)
-    return names
-
-
-def _known_header_count(cells: list[object]) -> int:
-    return sum(1 for c in cells if not blank(c) and norm(c) in _HEADER_INDEX)
-
-
-def _required(schema: Schema) -> list[str]:
-    return [c.name for c in schema.columns if c.required and c.name not in _AUTO]
-
-
-def map_headers(headers: list[object], schema: Schema) -> tuple[dict[str, int], list[str]]:
-    """Catalogue column → position for each header a table understands.
-
-    Parameters
-    ----------
-    headers : list
-        Header cells of the file.
-    schema : Schema
-        The target table.
-
-    Returns
-    -------
-    (dict, list of str)
-        Mapping column name → index into the row, and the headers left out (not understood).
-    """
-    mapping: dict[str, int] = {}
-    ignored = []
-    for i, header in enumerate(headers):
-        if blank(header) or norm(header) in _IGNORED:
-            continue
-        names = [n for n in _candidates(header, schema) if n not in mapping]
-        if names:
-            mapping[names[0]] = i
-        else:
-            ignored.append(str(header))
-    return mapping, ignored
+# Source id given to the rows of a dry run that names no source yet (never written).
+_PENDING = "user-source-not-given"
 
 
 def guess_table(headers: list[object]) -> str:
-    """The importable table whose required columns the headers provide.
-
-    Raises
-    ------
-    UserError
-        When none or several tables fit equally well.
-    """
-    fits = []
-    for name in IMPORTABLE:
-        schema = SCHEMAS[name]
-        mapping, _ = map_headers(headers, schema)
-        if all(c in mapping for c in _required(schema)):
-            fits.append((len(mapping), name))
-    fits.sort(reverse=True)
-    if not fits:
-        raise UserError(
-            "cannot tell which table the columns belong to; name it with --table "
-            f"({'|'.join(IMPORTABLE)})"
-        )
-    if len(fits) > 1 and fits[0][0] == fits[1][0]:
-        raise UserError(
-            f"the columns fit both {fits[0][1]} and {fits[1][1]}; choose one with --table"
-        )
-    return fits[0][1]
+    """The importable table a header row fits (see :func:`import_layout.guess_table`)."""
+    return guess_block(one_row_block(headers))
 
 
 # --- Sources -------------------------------------------------------------------------------------
@@ -257,6 +132,96 @@ def _source_row(info: SourceInfo, file: Path, sources: pd.DataFrame) -> tuple[st
     return candidate, row
 
 
+# --- Finding the table ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Layout:
+    """The table found in the file and how it reads as a catalogue table."""
+
+    label: str
+    block: Block
+    shape: Shape
+    sheets: list[str]
+
+    @property
+    def schema(self) -> Schema:
+        """The target table."""
+        return self.shape.schema
+
+    @property
+    def header_row(self) -> int:
+        """The (lower) header row, where messages about columns point."""
+        return self.block.header_rows[-1]
+
+
+def _fits(block: Block, table: str | None) -> bool:
+    if table is not None:
+        return table in IMPORTABLE and read_shape(block, SCHEMAS[table]).fits
+    try:
+        guess_block(block)
+    except UserError:
+        return False
+    return True
+
+
+def _choose_sheet(blocks: list[Block], table: str | None, label: str) -> Block:
+    """The one sheet holding a table the importer reads (``--sheet`` names it otherwise)."""
+    if len(blocks) == 1:
+        return blocks[0]
+    fitting = [b for b in blocks if b.body and _fits(b, table)]
+    names = ", ".join(repr(b.sheet) for b in blocks)
+    if len(fitting) == 1:
+        return fitting[0]
+    if not fitting:
+        raise UserError(
+            f"{label}: no sheet holds a table the importer reads (sheets: {names}); name one "
+            f"with --sheet to see why, e.g. --sheet {shlex.quote(str(blocks[0].sheet))}"
+        )
+    both = " and ".join(repr(b.sheet) for b in fitting)
+    raise UserError(
+        f"{label}: sheets {both} both hold a table; choose one with --sheet, e.g. "
+        f"--sheet {shlex.quote(str(fitting[0].sheet))}"
+    )
+
+
+def _layout(path: Path, sheet: str | None, table: str | None) -> _Layout:
+    """Find the table, the target table and its columns; UserError if one is missing."""
+    label = str(path)
+    sheets = read_sheets(path, sheet)
+    blocks = [find_table(s.grid, label, s.name) for s in sheets if s.grid]
+    if not blocks:
+        raise UserError(f"{label}: the file has no rows")
+    block = _choose_sheet(blocks, table, label)
+    header_row = block.header_rows[-1]
+    if not block.body:
+        left = "; ".join(str(s) for s in block.skipped if s.first > header_row)
+        where = label if block.sheet is None else f"{label}, sheet {block.sheet!r}"
+        raise UserError(
+            f"{where}: only a header (row {header_row}), no data rows below it"
+            + (f" (left out: {left})" if left else "")
+        )
+    if table is None:
+        try:
+            table = guess_block(block)
+        except UserError as exc:
+            raise UserError(f"{label}, row {header_row}: {exc}") from exc
+    if table not in IMPORTABLE:
+        raise UserError(f"--table {table!r}: choose one of {', '.join(IMPORTABLE)}")
+    shape = read_shape(block, SCHEMAS[table])
+    if shape.problem:
+        raise UserError(f"{label}, row {header_row}: {shape.problem}")
+    for name in shape.missing:
+        key = "area" if name in ("area_code", "regency_code") else name
+        examples = [v for v in HEADERS.get(key, ()) if v != name][:2]
+        hint = " or ".join(repr(e) for e in [*examples, name])
+        raise UserError(
+            f"{label}, row {header_row}, column {name}: required column is missing "
+            f"(name it e.g. {hint})"
+        )
+    return _Layout(label, block, shape, [str(s.name) for s in sheets if s.name is not None])
+
+
 # --- Import --------------------------------------------------------------------------------------
 
 
@@ -273,18 +238,17 @@ class ImportResult:
     source_id: str | None = None
     written: bool = False
     frame: pd.DataFrame | None = None
-
-
-def _existing(table: str) -> tuple[pd.DataFrame, list[Label]]:
-    """Rows already in the catalogue (raw and user) for the duplicate check."""
-    try:
-        return table_text(table, include_user=True)
-    except UserError:
-        user = config.user_data_dir() / f"{table}.csv"
-        if user.exists():
-            frame = read_text_table(user)
-            return frame, labels_for(str(user), len(frame))
-        return pd.DataFrame(columns=SCHEMAS[table].names), []
+    sheet: str | None = None
+    header_rows: tuple[int, ...] = ()
+    shape: str = ""
+    from_title: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    added: list[int] = field(default_factory=list)
+    replaced: list[Change] = field(default_factory=list)
+    unchanged: list[Change] = field(default_factory=list)
+    overrides: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    source_missing: bool = False
 
 
 def _row_id(prefix: str, values: dict[str, str], schema: Schema) -> str:
@@ -299,98 +263,49 @@ def _show(column: str, header: str | None) -> str:
     return f"{header} ({column})"
 
 
-@dataclass
-class _Layout:
-    """Where things are in a user file: header row, data rows and column positions."""
-
-    label: str
-    header_row: int
-    headers: list[object]
-    body: Grid
-    schema: Schema
-    mapping: dict[str, int]
-    ignored: list[str]
-
-    @property
-    def header_of(self) -> dict[str, str]:
-        """Catalogue column → the user's header text."""
-        return {name: str(self.headers[i]) for name, i in self.mapping.items()}
-
-
-def _layout(path: Path, sheet: str | None, table: str | None) -> _Layout:
-    """Find the header, the target table and its columns; UserError if one is missing."""
-    label = str(path)
-    grid = read_grid(path, sheet)
-    if not grid:
-        raise UserError(f"{label}: the file has no rows")
-    # Exports often carry a title above the header: take the first row naming known columns.
-    at = next((i for i, (_, cells) in enumerate(grid[:20]) if _known_header_count(cells) >= 2), 0)
-    header_row, headers = grid[at]
-    if not grid[at + 1 :]:
-        raise UserError(f"{label}: only a header (row {header_row}), no data rows below it")
-    if table is None:
-        try:
-            table = guess_table(headers)
-        except UserError as exc:
-            raise UserError(f"{label}, row {header_row}: {exc}") from exc
-    if table not in IMPORTABLE:
-        raise UserError(f"--table {table!r}: choose one of {', '.join(IMPORTABLE)}")
-    schema = SCHEMAS[table]
-    mapping, ignored = map_headers(headers, schema)
-    for name in _required(schema):
-        if name not in mapping:
-            key = "area" if name in ("area_code", "regency_code") else name
-            examples = [v for v in HEADERS.get(key, ()) if v != name][:2]
-            hint = " or ".join(repr(e) for e in [*examples, name])
-            raise UserError(
-                f"{label}, row {header_row}, column {name}: required column is missing "
-                f"(name it e.g. {hint})"
-            )
-    return _Layout(label, header_row, headers, grid[at + 1 :], schema, mapping, ignored)
-
-
 def _convert_rows(
-    layout: _Layout, sources: list[str]
+    layout: _Layout, recs: list[Record], sources: list[str]
 ) -> tuple[list[dict[str, str]], list[Label], list[Problem]]:
-    """Convert every data row to the catalogue's text form, collecting problems."""
-    schema, mapping, header_of = layout.schema, layout.mapping, layout.header_of
+    """Convert every record to the catalogue's text form, collecting problems."""
+    schema, label = layout.schema, layout.label
     problems: list[Problem] = []
-    records: list[dict[str, str]] = []
+    rows: list[dict[str, str]] = []
     labels: list[Label] = []
-    pending: list[tuple[int, str, str]] = []
+    pending: list[tuple[int, str, str, str]] = []
+    width = len(layout.block.headers)
+    for n, cells in layout.block.body:
+        if any(not blank(c) for c in cells[width:]):
+            problems.append(Problem(label, n, None, "more cells than headers"))
     # The indicator decides how a value with "%" is read, so it is converted first.
     order = sorted(schema.columns, key=lambda c: c.name != "indicator")
-    for (row_number, cells), source in zip(layout.body, sources, strict=True):
-        if any(not blank(c) for c in cells[len(layout.headers) :]):
-            problems.append(Problem(layout.label, row_number, None, "more cells than headers"))
+    for rec, source in zip(recs, sources, strict=True):
         values: dict[str, str] = {}
-        for column in (c for c in order if c.name in mapping):
-            i = mapping[column.name]
-            cell = cells[i] if i < len(cells) else None
+        for column in (c for c in order if c.name in rec.cells):
+            cell = rec.cells[column.name]
             values[column.name] = ""
-            if blank(cell):
+            if blank(cell.value):
                 continue
+            # A unit in a header ("(ribu jiwa)") never scales a percentage.
+            factor = 1 if values.get("indicator", "").endswith("_pct") else cell.factor
             try:
-                values[column.name] = convert_cell(cell, column, values)
+                values[column.name] = convert_cell(cell.value, column, values, factor)
             except AmbiguousRegency:
-                pending.append((len(records), column.name, cell_text(cell)))
+                pending.append((len(rows), column.name, cell_text(cell.value), cell.header))
             except (ValueError, UserError) as exc:
-                where = _show(column.name, header_of[column.name])
-                problems.append(Problem(layout.label, row_number, where, str(exc)))
-        _fill_auto(values, schema, cells, mapping, source)
-        records.append(values)
-        labels.append((layout.label, row_number))
-    problems += _resolve_pending(pending, records, labels, header_of)
-    return records, labels, problems
+                where = _show(column.name, cell.header)
+                problems.append(Problem(label, rec.row, where, str(exc)))
+        _fill_auto(values, schema, rec, source)
+        rows.append(values)
+        labels.append((label, rec.row))
+    problems += _resolve_pending(pending, rows, labels)
+    return rows, labels, problems
 
 
-def _fill_auto(
-    values: dict[str, str], schema: Schema, cells: list, mapping: dict[str, int], source: str
-) -> None:
+def _fill_auto(values: dict[str, str], schema: Schema, rec: Record, source: str) -> None:
     """Fill the columns a handed-over file lacks: date precision, source, row id."""
     if "date_precision" in schema.names and not values.get("date_precision"):
         if values.get("date"):
-            values["date_precision"] = parse_date(cells[mapping["date"]])[1]
+            values["date_precision"] = parse_date(rec.cells["date"].value)[1]
     values["source_id"] = source
     for id_column in ("fact_id", "case_id"):
         if id_column in schema.names and not values.get(id_column):
@@ -399,32 +314,34 @@ def _fill_auto(
 
 def _table_problems(
     layout: _Layout,
+    recs: list[Record],
     frame: pd.DataFrame,
     labels: list[Label],
     refs: References,
     problems: list[Problem],
 ) -> list[Problem]:
-    """Schema problems of the converted rows, and repeats of rows already in the catalogue."""
-    schema, header_of = layout.schema, layout.header_of
+    """Schema problems of the converted rows not already reported while converting them."""
     out = list(problems)
+    shown = {c: cell.header for rec in recs for c, cell in rec.cells.items()}
     # A value that failed conversion is blank now: do not report it twice, nor the columns the
     # importer derives from it (date_precision from the date).
     converted = {(p.row, p.column) for p in problems}
     failed_rows = {p.row for p in problems}
-    for p in validate(frame, schema, labels, refs, file=layout.label):
-        shown = _show(p.column, header_of.get(p.column)) if p.column else None
-        follows = p.column in _AUTO and p.column not in header_of and p.row in failed_rows
-        if (p.row, shown) not in converted and not follows:
-            out.append(Problem(p.file, p.row, shown, p.message))
-    existing, existing_labels = _existing(schema.name)
-    both = pd.concat([existing[schema.names].astype(str), frame], ignore_index=True)
-    seen = set(out)
-    out += [
-        p
-        for p in duplicate_problems(both, schema, [*existing_labels, *labels])
-        if p.file == layout.label and p not in seen
-    ]
-    return sorted(out, key=lambda p: p.row or 0)
+    for p in validate(frame, layout.schema, labels, refs, file=layout.label):
+        where = _show(p.column, shown.get(p.column)) if p.column else None
+        follows = p.column in AUTO and p.column not in shown and p.row in failed_rows
+        if (p.row, where) not in converted and not follows:
+            out.append(Problem(p.file, p.row, where, p.message))
+    return out
+
+
+def _check_hint(layout: _Layout) -> str:
+    """A command that lists every problem: the same file, table and sheet, as a dry run."""
+    command = ["python", "-m", "analysis", "data", "check", layout.label,
+               "--table", layout.schema.name]
+    if layout.block.sheet is not None and len(layout.sheets) > 1:
+        command += ["--sheet", layout.block.sheet]
+    return f"; `{shlex.join(command)}` lists them"
 
 
 def import_file(
@@ -437,7 +354,7 @@ def import_file(
     date_published: str | None = None,
     dry_run: bool = False,
 ) -> ImportResult:
-    """Validate a user file and append its rows to the user data folder.
+    """Validate a user file and merge its rows into the user data folder.
 
     Parameters
     ----------
@@ -446,16 +363,17 @@ def import_file(
     table : str, optional
         Target table (one of ``IMPORTABLE``); guessed from the headers when omitted.
     sheet : str, optional
-        Sheet of an XLSX workbook (default: the first).
+        Sheet of an XLSX workbook (default: the one sheet holding a table).
     source_url, publisher, date_published : str, optional
         Source of the figures when the file has no ``source_id`` column (all three together;
-        the date as YYYY-MM-DD).
+        the date as YYYY-MM-DD). A dry run without them checks everything else.
     dry_run : bool
         Check only; write nothing.
 
     Returns
     -------
     ImportResult
+        Rows added, replaced, unchanged, the rows of the file left out and warnings.
 
     Raises
     ------
@@ -464,56 +382,113 @@ def import_file(
     """
     path = Path(path)
     layout = _layout(path, sheet, table)
-    at = layout.mapping.get("source_id")
-    cells = [cell_text(c[at]) if at is not None and at < len(c) else "" for _, c in layout.body]
-    info = _source_info(layout.label, source_url, publisher, date_published, not all(cells))
+    recs, left_out = records(layout.block, layout.shape)
+    if not recs:
+        raise UserError(f"{layout.label}: no figures to import (left out: "
+                        f"{'; '.join(str(s) for s in left_out)})")
+    cells = [cell_text(r.cells["source_id"].value) if "source_id" in r.cells else ""
+             for r in recs]
+    needed = not all(cells)
+    info = _source_info(layout.label, source_url, publisher, date_published,
+                        needed and not dry_run)
     new_id, new_source = None, None
     refs = references()
-    if info is not None and not all(cells):  # options only fill rows without a source_id
+    if needed and info is not None:  # options only fill rows without a source_id
         new_id, new_source = _source_row(info, path, load_table("sources"))
+    elif needed:
+        new_id = _PENDING
+    if new_id is not None:
         refs = References(refs.sources | {new_id}, refs.regencies, refs.provinces)
-    records, labels, problems = _convert_rows(layout, [c or new_id or "" for c in cells])
+    rows, labels, problems = _convert_rows(layout, recs, [c or new_id or "" for c in cells])
+    totals = subtotals(rows, layout.schema)
+    for i in totals:
+        if labels[i][1] not in {s.first for s in left_out}:
+            shown = cell_text(recs[i].cells[area_column(layout.schema)].value)
+            left_out.append(Skip(labels[i][1], labels[i][1],
+                                 f"total of its kab/kota ({shown!r}, the sum of their rows)"))
+    for i in reversed(totals):
+        del rows[i], labels[i], recs[i]
     names = layout.schema.names
-    frame = pd.DataFrame([{c: r.get(c, "") for c in names} for r in records], columns=names)
-    problems = _table_problems(layout, frame.astype(str), labels, refs, problems)
+    frame = pd.DataFrame([{c: r.get(c, "") for c in names} for r in rows], columns=names)
+    frame = frame.astype(str)
+    problems = _table_problems(layout, recs, frame, labels, refs, problems)
+    merged = merge(frame, labels, layout.schema) if not problems else None
+    if merged is not None:
+        problems += merged.problems
     if problems:
-        hint = f"; `python -m analysis data check {layout.label}` lists them"
-        raise ValidationError(problems, hint=hint)
-    result = ImportResult(
-        table=layout.schema.name,
-        file=layout.label,
-        rows=len(frame),
-        target=config.user_data_dir() / f"{layout.schema.name}.csv",
-        columns={header: name for name, header in layout.header_of.items()},
-        ignored=layout.ignored,
-        source_id=new_id,
-        frame=frame,
-    )
-    if not dry_run:
-        _write(result, frame, new_source, info, sheet)
+        problems = _first_per_row(problems)
+        raise ValidationError(problems, hint=_check_hint(layout))
+    result = _result(layout, frame, merged, left_out, new_id)
+    result.source_missing = new_id == _PENDING
+    if not dry_run and merged.changed:
+        _write(result, merged, new_source, info, layout.block.sheet)
         result.written = True
     return result
 
 
+def _first_per_row(problems: list[Problem]) -> list[Problem]:
+    """Problems in row order, one per row and column (a repeat named twice is one problem)."""
+    seen: set[tuple[int | None, str | None]] = set()
+    rows_with_repeat: set[int | None] = set()
+    out = []
+    for p in sorted(problems, key=lambda p: p.row or 0):
+        repeat = p.message.startswith(("duplicates", "same "))
+        if (p.row, p.column) in seen or (repeat and p.row in rows_with_repeat):
+            continue
+        seen.add((p.row, p.column))
+        if repeat:
+            rows_with_repeat.add(p.row)
+        out.append(p)
+    return out
+
+
+def _result(
+    layout: _Layout, frame: pd.DataFrame, merged: Merge, left_out: list, new_id: str | None
+) -> ImportResult:
+    block, shape = layout.block, layout.shape
+    skipped = sorted([*block.skipped, *left_out], key=lambda s: s.first or 10**9)
+    return ImportResult(
+        table=layout.schema.name,
+        file=layout.label,
+        rows=len(merged.added) + len(merged.replaced),
+        target=config.user_data_dir() / f"{layout.schema.name}.csv",
+        columns={text: name for name, (_, text, _) in shape.mapping.items()},
+        ignored=shape.ignored,
+        source_id=new_id if new_id != _PENDING else None,
+        frame=frame,
+        sheet=block.sheet if len(layout.sheets) > 1 else None,
+        header_rows=block.header_rows,
+        shape=shape.describe(),
+        from_title={c: f"{cell.value} ({cell.header})" for c, cell in shape.fixed.items()
+                    if c != "_value"},
+        skipped=[str(s) for s in skipped],
+        added=merged.added,
+        replaced=merged.replaced,
+        unchanged=merged.unchanged,
+        overrides=merged.overrides,
+        warnings=merged.warnings,
+    )
+
+
 def _resolve_pending(
-    pending: list[tuple[int, str, str]],
-    records: list[dict[str, str]],
+    pending: list[tuple[int, str, str, str]],
+    records_: list[dict[str, str]],
     labels: list[Label],
-    header_of: dict[str, str],
 ) -> list[Problem]:
     """Settle names shared by several kab/kota with the one province the other rows are in."""
-    columns = {column for _, column, _ in pending}
+    columns = {column for _, column, _, _ in pending}
     provinces = {
-        r[c][:2] for r in records for c in columns if re.fullmatch(r"\d{2}\.\d{2}", r.get(c, ""))
+        r[c][:2] for r in records_ for c in columns
+        if re.fullmatch(r"\d{2}\.\d{2}", r.get(c, ""))
     }
     problems = []
-    for index, column, text in pending:
+    for index, column, text, header in pending:
         try:
             province = next(iter(provinces)) if len(provinces) == 1 else None
-            records[index][column] = resolve_regency(text, province)
+            records_[index][column] = resolve_regency(text, province)
         except UserError as exc:
             file, row = labels[index]
-            problems.append(Problem(file, row, _show(column, header_of[column]), str(exc)))
+            problems.append(Problem(file, row, _show(column, header), str(exc)))
     return problems
 
 
@@ -553,12 +528,11 @@ def _sidecar_text(target: Path, text: str, entry: dict, title: str) -> str:
 
 def _write(
     result: ImportResult,
-    frame: pd.DataFrame,
+    merged: Merge,
     new_source: dict | None,
     info: SourceInfo | None,
     sheet: str | None,
 ) -> None:
-    schema = SCHEMAS[result.table]
     user_dir = config.user_data_dir()
     files: dict[Path, str] = {}
     if new_source is not None:
@@ -571,15 +545,16 @@ def _write(
         files[src_path.with_name("sources.csv.meta.yml")] = _sidecar_text(
             src_path, src_text, entry, "User data: sources of imported figures"
         )
-    old = read_text_table(result.target) if result.target.exists() else None
-    combined = frame if old is None else pd.concat([old[schema.names], frame], ignore_index=True)
-    text = _csv_text(combined)
+    text = _csv_text(merged.table)
     files[result.target] = text
     entry = {
         "file": Path(result.file).name,
         "sheet": sheet,
         "imported_at": datetime.now().isoformat(timespec="seconds"),
         "rows": result.rows,
+        "added": len(result.added),
+        "replaced": len(result.replaced),
+        "unchanged": len(result.unchanged),
         "source_id": result.source_id,
         "source_url": info.url if info else None,
         "publisher": info.publisher if info else None,

@@ -120,6 +120,11 @@ class Schema:
         percentage 0–100.
     importable : bool
         Users may bring newer rows with ``python -m analysis data import``.
+    key : tuple of str
+        Columns that identify one figure of an importable table (area, date, segment, funding
+        source, …; never the source_id). An imported row with the key of a row imported before
+        replaces it, and the loaders set aside a shipped row whose key a user row repeats: a
+        correction replaces a figure, it is never added to it.
     """
 
     name: str
@@ -129,6 +134,7 @@ class Schema:
     ordered: tuple[tuple[str, str], ...] = ()
     pct_rows: tuple[str, str] | None = None
     importable: bool = False
+    key: tuple[str, ...] = ()
     _by_name: dict[str, ColumnSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -232,6 +238,7 @@ SCHEMAS: dict[str, Schema] = {
             unique=(("regency_code", "indicator", "year", "period", "source_id"),),
             pct_rows=("indicator", "value"),
             importable=True,
+            key=("regency_code", "indicator", "year", "period"),
         ),
         Schema(
             "labour_force",
@@ -246,6 +253,7 @@ SCHEMAS: dict[str, Schema] = {
             unique=(("area_code", "period", "indicator", "source_id"),),
             pct_rows=("indicator", "value"),
             importable=True,
+            key=("area_code", "period", "indicator"),
         ),
         Schema(
             "coverage_facts",
@@ -267,6 +275,9 @@ SCHEMAS: dict[str, Schema] = {
             unique=(("fact_id",),),
             ordered=(("period_start", "period_end"),),
             importable=True,
+            # The coverage rules add facts of one segment and date with the same funding source
+            # unless flagged CONFLICT: a second row with this key would be counted twice.
+            key=("area_code", "date", "segment", "funding_source"),
         ),
         Schema(
             "declared_targets",
@@ -281,6 +292,7 @@ SCHEMAS: dict[str, Schema] = {
             ),
             unique=(("area_code", "date", "segment", "target_workers", "source_id"),),
             importable=True,
+            key=("area_code", "date", "segment"),
         ),
         Schema(
             "payment_cases",
@@ -303,6 +315,8 @@ SCHEMAS: dict[str, Schema] = {
             ),
             ordered=(("period_start", "period_end"),),
             importable=True,
+            key=("payer_code", "area_code", "year", "segment", "package", "funding_source",
+                 "period_start", "period_end"),
         ),
         Schema(
             "claims",
@@ -329,6 +343,7 @@ SCHEMAS: dict[str, Schema] = {
             ),
             ordered=(("period_start", "period_end"),),
             importable=True,
+            key=("area_code", "period_start", "period_end", "benefit", "covered_context"),
         ),
         Schema(
             "dbh_sawit",
@@ -336,6 +351,7 @@ SCHEMAS: dict[str, Schema] = {
             (_area(), _year(), _money("amount_rp", required=True), *_tail()),
             unique=(("area_code", "year", "source_id"),),
             importable=True,
+            key=("area_code", "year"),
         ),
         Schema(
             "apbd",
@@ -350,6 +366,7 @@ SCHEMAS: dict[str, Schema] = {
             ),
             unique=(("area_code", "year", "stage", "item", "source_id"),),
             importable=True,
+            key=("area_code", "year", "stage", "item"),
         ),
         Schema(
             "implied_wage_basis",

@@ -2,7 +2,7 @@
 
 Tables are read from ``config.RAW`` (read-only; nothing here writes there) and, unless
 ``include_user=False``, user rows imported into ``config.user_data_dir()`` are appended as newer
-figures. Every table is validated against its schema (:mod:`analysis.data.schemas`, checked by
+figures; a user row with the key of a shipped row (``Schema.key``) replaces that row. Every table is validated against its schema (:mod:`analysis.data.schemas`, checked by
 :mod:`analysis.data.validate`) before it is returned, so a broken CSV stops the analysis with a
 message naming file, row and column.
 
@@ -91,15 +91,39 @@ def table_text(name: str, *, include_user: bool = True) -> tuple[pd.DataFrame, l
     if not any(path.exists() for path, raw in files if raw):
         raise UserError(f"{repo_label(files[0][0])}: the file is missing")
     frames, labels = [], []
-    for path, _ in files:
+    for path, raw in files:
         if not path.exists():
             continue
         frame = read_text_table(path)
+        frame_labels = labels_for(repo_label(path), len(frame))
+        if not raw and frames:
+            frames, labels = _set_aside(frames, labels, frame, SCHEMAS[name].key)
         frames.append(frame)
-        labels += labels_for(repo_label(path), len(frame))
+        labels += frame_labels
     if not frames:
         return pd.DataFrame(columns=SCHEMAS[name].names, dtype=str), []
     return pd.concat(frames, ignore_index=True).fillna(""), labels
+
+
+def _set_aside(
+    frames: list[pd.DataFrame], labels: list[Label], user: pd.DataFrame, key: tuple[str, ...]
+) -> tuple[list[pd.DataFrame], list[Label]]:
+    """Shipped rows without those whose key (``Schema.key``) a user row repeats.
+
+    A user row with the key of a shipped row is a correction of that figure; keeping both would
+    add them up (data/README.md, "Adding a newer year").
+    """
+    if not key or user.empty or any(c not in user for c in key):
+        return frames, labels
+    shipped = pd.concat(frames, ignore_index=True).fillna("")
+    if any(c not in shipped for c in key):
+        return frames, labels
+    corrected = set(user[list(key)].fillna("").itertuples(index=False, name=None))
+    keep = [k not in corrected for k in shipped[list(key)].itertuples(index=False, name=None)]
+    if all(keep):
+        return frames, labels
+    kept_labels = [label for label, k in zip(labels, keep, strict=True) if k]
+    return [shipped[keep].reset_index(drop=True)], kept_labels
 
 
 def _known_table(name: str) -> None:
