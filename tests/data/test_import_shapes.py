@@ -149,6 +149,40 @@ def test_province_row_that_is_not_the_sum_is_the_provinces_own_figure(user_dir, 
     ]
 
 
+def test_segments_as_columns_with_the_date_in_the_title(user_dir, tmp_path):
+    path = tmp_path / "segmen.csv"
+    path.write_text("Posisi 30 Juni 2024\n"
+                    "Kabupaten/Kota;Pekerja Rentan;Nelayan;Buruh Sawit\n"
+                    "Dairi;1.250;85;-\nToba;400;;12\n", encoding="utf-8")
+    # Counts or targets? Nothing in the file says which: the table must be named.
+    with pytest.raises(UserError, match="fit both declared_targets and coverage_facts; choose "
+                                        "one with --table"):
+        importing.import_file(path, dry_run=True, **_source())
+    result = importing.import_file(path, table="coverage_facts", dry_run=True, **_source())
+    assert result.frame[["area_code", "date", "segment", "workers"]].values.tolist() == [
+        ["12.11", "2024-06-30", "pekerja_rentan", "1250"],
+        ["12.11", "2024-06-30", "fishers", "85"],
+        ["12.12", "2024-06-30", "pekerja_rentan", "400"],
+        ["12.12", "2024-06-30", "palm_workers", "12"],  # "-" and the blank give no figure
+    ]
+    assert result.from_title == {"date": "30 Juni 2024 (title, row 1)"}
+
+
+def test_months_as_columns_and_indicator_values_pick_labour_force(user_dir, tmp_path):
+    path = tmp_path / "sakernas.csv"
+    path.write_text("Wilayah;Indikator;Agustus 2023;Agustus 2024\n"
+                    "Sumatera Utara;Penduduk Bekerja;7.100.000;7.250.000\n"
+                    "Sumatera Utara;TPT;5,9%;5,6%\n", encoding="utf-8")
+    result = importing.import_file(path, dry_run=True, **_source())
+    assert result.table == "labour_force"  # "Penduduk Bekerja" is no population indicator
+    assert result.frame[["area_code", "period", "indicator", "value"]].values.tolist() == [
+        ["12", "2023-08", "employed", "7100000"],
+        ["12", "2024-08", "employed", "7250000"],
+        ["12", "2023-08", "unemployment_rate_pct", "5.9"],  # percentage points as written
+        ["12", "2024-08", "unemployment_rate_pct", "5.6"],
+    ]
+
+
 def test_wide_table_that_names_nothing_is_refused_saying_what_is_read(user_dir, tmp_path,
                                                                       capsys):
     path = tmp_path / "angka.csv"

@@ -172,7 +172,8 @@ def _sheet_grid(ws: object) -> Grid:
             value = cell.value
             if isinstance(value, int | float) and "%" in (cell.number_format or ""):
                 # A cell shown as 12,5% holds 0.125: keep it as the percentage people see.
-                value = (repr(value * 100)).replace(".", ",") + "%"
+                shown = Decimal(repr(value)) * 100
+                value = _num_text(float(shown)).replace(".", ",") + "%"
             cells.append(value)
         if row:
             rows[row[0].row] = cells
@@ -342,7 +343,9 @@ def parse_period(cell: object) -> str:
     return iso[:7]
 
 
-def _choice(cell: object, column: ColumnSpec) -> str:
+def choice(cell: object, column: ColumnSpec) -> str:
+    """A category as the catalogue writes it ("Buruh Sawit" → ``palm_workers``); a word not
+    understood is returned as written, for validation to report with the allowed values."""
     key = norm(cell)
     as_value = key.replace(" ", "_")
     if as_value in column.allowed:
@@ -409,14 +412,16 @@ def convert_cell(
         if percent:
             if not row_values.get("indicator", "").endswith("_pct"):
                 raise ValueError(f"{text!r} is a percentage but the indicator is not a *_pct one")
-            return _num_text(parse_percent(text) * 100)
+            parse_percent(text)  # checks the form ("12,5%", "41,39 persen")
+            # The points as written (5,9% is 5.9), not a float share × 100 (5.8999999999999995).
+            return _num_text(parse_number(re.sub(r"\s*(%|persen)$", "", text, flags=re.I)))
         return _num_text(parse_number(cell))
     if kind == "date":
         return parse_date(cell)[0]
     if kind == "period":
         return parse_period(cell)
     if kind == "choice":
-        return _choice(cell, column)
+        return choice(cell, column)
     if kind == "flags":
         return ";".join(f.strip().upper() for f in re.split(r"[;,]", cell_text(cell)) if f.strip())
     return cell_text(cell)

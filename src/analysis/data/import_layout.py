@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.core.errors import UserError
-from analysis.data.import_formats import Grid, blank, cell_text, norm, parse_date
+from analysis.data.import_formats import Grid, blank, cell_text, choice, norm, parse_date
 from analysis.data.import_headers import (
     PIVOT,
     VALUE,
@@ -181,7 +181,8 @@ def _headers(rows: list[list[object]]) -> list[Header]:
     upper, lower = rows
     for i in range(1, width):
         # A group header written once over several columns (CSV, or unmerged): carry it right.
-        grouped = not blank(upper[i - 1]) and not blank(lower[i - 1]) and upper[i - 1] != lower[i - 1]
+        left_up, left_low = upper[i - 1], lower[i - 1]
+        grouped = not blank(left_up) and not blank(left_low) and left_up != left_low
         if blank(upper[i]) and not blank(lower[i]) and grouped:
             upper[i] = upper[i - 1]
     headers = []
@@ -219,7 +220,7 @@ def _row_reason(cells: list[object], header: list[object], width: int, first: bo
     texts = [cell_text(c) for c in filled]
     if first and texts and all(re.fullmatch(r"\(?\d{1,2}\)?", t) for t in texts):
         return "column numbers under the header"
-    if [cell_text(c) for c in cells if not blank(c)] == [cell_text(c) for c in header if not blank(c)]:
+    if texts == [cell_text(c) for c in header if not blank(c)]:
         return "header repeated"
     lead = [t for c, t in zip(filled[:2], texts[:2], strict=True) if not _figure(c)]
     if lead and _TOTAL.match(norm(lead[0])):
@@ -513,8 +514,8 @@ def records(block: Block, shape: Shape) -> tuple[list[Record], list[Skip]]:
                 cells_of[PIVOT[schema.name]] = Cell(w.pivot, shown)
             out.append(Record(n, cells_of))
     if empty:
-        skipped.append(Skip(0, 0, f"{empty} empty cell{'s' if empty > 1 else ''} ('-', '…' or blank) in the "
-                                       "wide columns, no figure"))
+        cells = f"{empty} empty cell{'s' if empty > 1 else ''}"
+        skipped.append(Skip(0, 0, f"{cells} ('-', '…' or blank) in the wide columns, no figure"))
     return out, skipped
 
 
@@ -570,7 +571,9 @@ def guess_table(block: Block) -> str:
         When none or several tables fit equally well.
     """
     shapes = {name: read_shape(block, SCHEMAS[name]) for name in IMPORTABLE}
-    fits = sorted(((s.score, n) for n, s in shapes.items() if s.fits), reverse=True)
+    fits = sorted(((s.score, _values_fit(block, s), n) for n, s in shapes.items() if s.fits),
+                  reverse=True)
+    fits = [(score, n) for score, _, n in fits]
     if not fits:
         wide = sorted(((s.score, s.problem) for s in shapes.values() if s.problem), reverse=True)
         if wide:
@@ -579,11 +582,31 @@ def guess_table(block: Block) -> str:
             "cannot tell which table the columns belong to; name it with --table "
             f"({'|'.join(IMPORTABLE)})"
         )
-    if len(fits) > 1 and fits[0][0] == fits[1][0]:
+    if len(fits) > 1 and fits[0][0] == fits[1][0] and _tie(shapes, block, fits):
         raise UserError(
             f"the columns fit both {fits[0][1]} and {fits[1][1]}; choose one with --table"
         )
     return fits[0][1]
+
+
+def _values_fit(block: Block, shape: Shape) -> int:
+    """How many choice cells of the first data rows are values of the table ("Penduduk
+    Bekerja" is an indicator of labour_force, not of population_poverty)."""
+    count = 0
+    for column, (i, _, _) in shape.mapping.items():
+        spec = shape.schema.column(column)
+        if spec.kind != "choice":
+            continue
+        for _, cells in block.body[:20]:
+            if i < len(cells) and not blank(cells[i]):
+                count += choice(cells[i], spec) in spec.allowed
+    return count
+
+
+def _tie(shapes: dict[str, Shape], block: Block, fits: list[tuple[int, str]]) -> bool:
+    """Whether the two best tables fit equally well, their values included."""
+    (_, a), (_, b) = fits[:2]
+    return _values_fit(block, shapes[a]) == _values_fit(block, shapes[b])
 
 
 def one_row_block(headers: list[object]) -> Block:

@@ -33,16 +33,23 @@ from analysis.core import config
 from analysis.core.errors import AmbiguousRegency, UserError, ValidationError
 from analysis.core.files import commit_files, sha256_bytes
 from analysis.data.import_corrections import Change, Merge, merge
-from analysis.data.import_formats import blank, cell_text, convert_cell, norm, parse_date, read_sheets
+from analysis.data.import_formats import (
+    blank,
+    cell_text,
+    convert_cell,
+    norm,
+    parse_date,
+    read_sheets,
+)
 from analysis.data.import_headers import HEADERS, area_column, map_headers
 from analysis.data.import_layout import (
     AUTO,
     Block,
     Record,
     Shape,
+    Skip,
     find_table,
     one_row_block,
-    Skip,
     read_shape,
     records,
     subtotals,

@@ -2,7 +2,8 @@
 
 Tables are read from ``config.RAW`` (read-only; nothing here writes there) and, unless
 ``include_user=False``, user rows imported into ``config.user_data_dir()`` are appended as newer
-figures; a user row with the key of a shipped row (``Schema.key``) replaces that row. Every table is validated against its schema (:mod:`analysis.data.schemas`, checked by
+figures; a user row with the key of a shipped row (``Schema.key``) replaces that row. Every
+table is validated against its schema (:mod:`analysis.data.schemas`, checked by
 :mod:`analysis.data.validate`) before it is returned, so a broken CSV stops the analysis with a
 message naming file, row and column.
 
