@@ -8,7 +8,7 @@ becomes a factor applied to every value of the column.
 
 Headers that are not columns may still carry data: a year or month ("2023", "Agustus 2024") or
 an indicator, segment or budget item ("Persentase Penduduk Miskin", "Nelayan") above a column
-of figures. :mod:`analysis.data.import_layout` reshapes such wide tables with
+of figures. :mod:`analysis.data.import_shape` reshapes such wide tables with
 :func:`when_of`, :func:`pivot_value` and the per-table ``PIVOT``, ``WHEN`` and ``VALUE``.
 """
 

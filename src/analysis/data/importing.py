@@ -5,8 +5,9 @@ or without BOM or Windows-1252, or the sheets of an XLSX), finds the table below
 block and above its totals, footnotes and signature (:mod:`analysis.data.import_layout`),
 recognises Indonesian or English column names ("Kabupaten/Kota", "Jumlah Peserta (Orang)",
 ``area_code``; :mod:`analysis.data.import_headers`), reshapes wide tables (years or indicators
-as columns) to one row per figure, converts Indonesian numbers, dates and regency names to the
-catalogue's form (:mod:`analysis.data.import_formats`) and validates the rows like a raw table.
+as columns) to one row per figure (:mod:`analysis.data.import_shape`), converts Indonesian
+numbers, dates and regency names to the catalogue's form (:mod:`analysis.data.import_formats`)
+and validates the rows like a raw table.
 The rows then join ``config.user_data_dir()/<table>.csv``: a row with the key of a row imported
 before replaces it, equal rows are left as they are (:mod:`analysis.data.import_corrections`);
 a sidecar records the import and its sha256.
@@ -42,19 +43,9 @@ from analysis.data.import_formats import (
     read_sheets,
 )
 from analysis.data.import_headers import HEADERS, area_column, map_headers
-from analysis.data.import_layout import (
-    AUTO,
-    Block,
-    Record,
-    Shape,
-    Skip,
-    find_table,
-    one_row_block,
-    read_shape,
-    records,
-    subtotals,
-)
-from analysis.data.import_layout import guess_table as guess_block
+from analysis.data.import_layout import Block, Skip, find_table, one_row_block
+from analysis.data.import_shape import AUTO, Record, Shape, read_shape, records, subtotals
+from analysis.data.import_shape import guess_table as guess_block
 from analysis.data.names import resolve_regency
 from analysis.data.schemas import IMPORTABLE, SCHEMAS, Schema
 from analysis.data.tables import load_table, read_text_table, references
@@ -68,7 +59,7 @@ _PENDING = "user-source-not-given"
 
 
 def guess_table(headers: list[object]) -> str:
-    """The importable table a header row fits (see :func:`import_layout.guess_table`)."""
+    """The importable table a header row fits (see :func:`import_shape.guess_table`)."""
     return guess_block(one_row_block(headers))
 
 
