@@ -103,6 +103,14 @@ def _rows(numbers: list[int]) -> str:
     return ", ".join(out)
 
 
+def _lines(lines: list[str], limit: int = 25) -> None:
+    """Print indented lines, at most ``limit`` of them (a dry run of a big file stays readable)."""
+    for line in lines[:limit]:
+        print(f"    {line}")
+    if len(lines) > limit:
+        print(f"    … and {len(lines) - limit} more")
+
+
 def _print_result(result: ImportResult) -> None:
     """The import summary: the table found, its columns, rows left out, what changes."""
     where = f"{result.file}" + (f", sheet {result.sheet!r}" if result.sheet else "")
@@ -127,16 +135,14 @@ def _print_result(result: ImportResult) -> None:
         print(f"  columns left out (not understood): {', '.join(result.ignored)}")
     if result.skipped:
         print("  rows left out:")
-        for line in result.skipped:
-            print(f"    {line}")
+        _lines(result.skipped)
     if result.added:
         print(f"  added: rows {_rows(result.added)}")
     for title, changes in (("replaced (a correction of a row imported before)", result.replaced),
                            ("overriding a shipped row", result.overrides)):
         if changes:
             print(f"  {title}:")
-            for change in changes:
-                print(f"    {change}")
+            _lines([str(c) for c in changes])
     if result.unchanged:
         print(f"  unchanged (already there): rows {_rows([c.row for c in result.unchanged])}")
     for warning in result.warnings:
