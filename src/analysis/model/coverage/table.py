@@ -98,13 +98,17 @@ def _history(facts: pd.DataFrame, as_of: pd.Timestamp, months: int) -> pd.DataFr
     states = states[states["segment"].isin(counted)]
     past = states[states["state"].isin(["ended", "stale"])]
     aside = states[states["state"] == SET_ASIDE]
-    out = pd.DataFrame({"regency_code": sorted(set(states["area_code"]))})
-    out["past_until"] = out["regency_code"].map(past.groupby("area_code")["known_until"].max())
-    out["set_aside_workers"] = out["regency_code"].map(
-        aside.groupby("area_code")["workers_reported"].sum())
-    out["set_aside_reason"] = out["regency_code"].map(
-        aside.groupby("area_code")["set_aside_reason"].first()).fillna("")
-    return out
+    codes = sorted(set(states["area_code"]))
+    until = past.groupby("area_code")["known_until"].max().to_dict()
+    workers = aside.groupby("area_code")["workers_reported"].sum().to_dict()
+    reason = aside.groupby("area_code")["set_aside_reason"].first().to_dict()
+    return pd.DataFrame({
+        "regency_code": codes,
+        "past_until": pd.to_datetime(pd.Series([until.get(c, pd.NaT) for c in codes],
+                                               dtype="datetime64[ns]")),
+        "set_aside_workers": [float(workers[c]) if c in workers else np.nan for c in codes],
+        "set_aside_reason": [reason.get(c, "") for c in codes],
+    })
 
 
 def _basis_flags(row: pd.Series, basis: str) -> set[str]:
