@@ -101,12 +101,14 @@ class ProvinceBrief(Brief):
             Table(
                 shown,
                 [Column("rank_text", "#", width="auto"),
-                 Column("name", i18n.t("reports.col_regency", lang), width="3.4cm"),
-                 Column("covered", i18n.t("reports.col_counted", lang), "count"),
-                 Column("target", i18n.t("reports.col_village_target", lang), "count"),
-                 Column("rate", i18n.t("reports.col_rate", lang), "share"),
-                 Column("gap_workers", i18n.t("reports.col_gap", lang), "count"),
-                 Column("gap_rp_year", i18n.t("reports.col_gap_rp", lang), "rupiah"),
+                 Column("name", i18n.t("reports.col_regency", lang), width="3.2cm"),
+                 Column("covered", i18n.t("reports.col_counted", lang), "count", width="1.5cm"),
+                 Column("target", i18n.t("reports.col_village_target", lang), "count",
+                        width="1.5cm"),
+                 Column("rate", i18n.t("reports.col_rate", lang), "share", width="1.5cm"),
+                 Column("gap_workers", i18n.t("reports.col_gap", lang), "count", width="2cm"),
+                 Column("gap_rp_year", i18n.t("reports.col_gap_rp", lang), "rupiah",
+                        width="2.2cm"),
                  Column("notes", i18n.t("reports.col_note", lang), width="1fr")],
                 title=i18n.t("reports.league_title", lang),
                 note=i18n.t("reports.league_note", lang, of=self.number(of)),
@@ -155,8 +157,8 @@ class ProvinceBrief(Brief):
         ])
         return Table(
             frame,
-            [Column("name", i18n.t("reports.col_regency", lang)),
-             *(Column(f"y{y}", i18n.t("reports.col_dbh_year", lang, year=y), width="auto")
+            [Column("name", i18n.t("reports.col_regency", lang), width="3.4cm"),
+             *(Column(f"y{y}", i18n.t("reports.col_dbh_year", lang, year=y), width="1fr")
                for y in years),
              Column("base_year", i18n.t("reports.col_dbh_used", lang), width="auto"),
              Column("envelope", i18n.t("reports.col_envelope", lang), "rupiah"),

@@ -117,9 +117,16 @@ def _row_note(row: pd.Series, lang: str) -> str:
     if row["status"] == NO_DATA:
         notes.append(i18n.t("common.no_data", lang))
     if row["status"] == PAST:
-        notes.append(i18n.t("coverage.note_past", lang, until=_day(row.get("past_until"))))
+        notes.append(i18n.t("coverage.note_past", lang,
+                            until=month_text(row.get("past_until"), lang)))
     if row["status"] == OK and pd.isna(row.get("covered_rentan")):
         notes.append(i18n.t("coverage.note_officials_only", lang))
+        if pd.notna(row.get("past_until")):
+            notes.append(i18n.t("coverage.note_past", lang,
+                                until=month_text(row.get("past_until"), lang)))
+    elif (row["status"] == OK and basis == "village" and pd.isna(row.get("covered"))
+          and pd.notna(row.get("target_village"))):
+        notes.append(i18n.t("coverage.note_no_village_count", lang))
     if basis == "village" and row.get("target_village_reason") == "A02":
         notes.append(i18n.t("coverage.note_no_desa", lang))
     aside = set_aside_note(row, lang)
