@@ -18,10 +18,15 @@ ARTICLES = {
     # 001 Nias Selatan (June 2023): about 45.900 pekerja rentan, 459 desa, 2 kelurahan, 3T.
     "12.14": ("12.14_nias-selatan", ["45.900", "459", "3T", "antara-sumut-2023-06-11-nisel"]),
     # 002 Dairi (26 Feb 2024): APBD not enough; CSR and DBH Sawit; election officers, athletes.
-    "12.11": ("12.11_dairi", ["CSR", "Pilkada", "athletes", "tigasisinews-2024-02-26-dairi"]),
-    # 003 Labuhanbatu Selatan (Oct 2022): 2.000 workers for 3 months, October-December 2022.
+    # Its DBH Sawit 2023 allocation (PMK 91/2023 annex) is shown with its year.
+    "12.11": ("12.11_dairi", ["CSR", "Pilkada", "athletes", "tigasisinews-2024-02-26-dairi",
+                              "2023 Rp8.513.744.000"]),
+    # 003 Labuhanbatu Selatan (Oct 2022): 2.000 workers for 3 months, October-December 2022,
+    # shown as history ("Oktober–Desember 2022"); its DBH Sawit 2023 allocation with its year.
     "12.22": ("12.22_labuhanbatu-selatan", ["2.000", "October-December 2022",
-                                            "article-2022-10-05-labusel-mou"]),
+                                            "Oktober–Desember 2022",
+                                            "article-2022-10-05-labusel-mou",
+                                            "2023 Rp15.642.224.000"]),
     # 004 Labuhanbatu (17 Oct 2024): 5.897 pekerja rentan, 1.529 perangkat desa/BPD,
     # claims Rp588 juta and beasiswa Rp187.500.000, Perbup 3/2024.
     "12.10": ("12.10_labuhanbatu", ["5.897", "1.529", "Rp588 juta", "Rp187,5 juta",

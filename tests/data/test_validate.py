@@ -123,3 +123,39 @@ def test_validation_error_gives_one_message_and_keeps_all():
     err = ValidationError([Problem("a.csv", 2, "x", "bad"), Problem("a.csv", 3, "y", "bad")])
     assert str(err) == "a.csv, row 2, column x: bad (and 1 more problem)"
     assert len(err.problems) == 2
+
+
+POP_HEAD = "regency_code,indicator,year,period,value,source_id,flag,note\n"
+
+
+def test_population_poverty_triple_must_agree_within_five_percent(fixture_data):
+    # Toba 2024 as published: 15.030 poor / 8,07% = 186.245 people against a stated population
+    # of 219.148: 186.245 / 219.148 − 1 = −15,0%, beyond 5% (and beyond the rate's rounding,
+    # 8,065–8,075%). Unflagged, each of the three rows is a problem.
+    rows = ("12.12,poverty_rate_pct,2024,2024-03,8.07,fx-news-nisel,,\n"
+            "12.12,poor_people,2024,2024-03,15030,fx-news-nisel,,\n"
+            "12.12,population,2024,,219148,fx-news-nisel,,\n")
+    problems = _problems("population_poverty", POP_HEAD + rows)
+    assert len(problems) == 3
+    assert problems[0].startswith("x.csv, row 2, column flag: 12.12 2024: poverty rate x "
+                                  "population does not give the poor people (off by -15.0%")
+    # Flagged CONFLICT (with the arithmetic in note), the triple is accepted.
+    flagged = rows.replace(",fx-news-nisel,,", ",fx-news-nisel,CONFLICT,15% apart")
+    assert _problems("population_poverty", POP_HEAD + flagged) == []
+
+
+def test_population_poverty_triple_within_tolerance_or_rounding(fixture_data):
+    # Labuhanbatu 2024: 42.450 / 7,84% = 541.454; against 520.545 that is +4,0% (accepted);
+    # against the other population 511.704 +5,8%, but one agreeing reading is enough.
+    rows = ("12.10,poverty_rate_pct,2024,2024-03,7.84,fx-news-nisel,,\n"
+            "12.10,poor_people,2024,2024-03,42450,fx-news-nisel,,\n"
+            "12.10,population,2024,,511704,fx-news-nisel,CONFLICT,two populations\n"
+            "12.10,population,2024,,520545,fx-bps-labuhanbatu,CONFLICT,two populations\n")
+    assert _problems("population_poverty", POP_HEAD + rows) == []
+    # Pematangsiantar's 2024 figures (under a fixture code): 18.970 / 7,2% = 263.472 against
+    # 278.325 is −5,3%, but the rate is published to one decimal: at 7,15% it gives 265.315,
+    # −4,7%, within 5%.
+    rows = ("12.14,poverty_rate_pct,2024,2024-03,7.2,fx-news-nisel,,\n"
+            "12.14,poor_people,2024,2024-03,18970,fx-news-nisel,,\n"
+            "12.14,population,2024,,278325,fx-news-nisel,,\n")
+    assert _problems("population_poverty", POP_HEAD + rows) == []

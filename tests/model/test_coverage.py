@@ -1,14 +1,17 @@
 """Coverage metrics on hand-written fixture tables, and the headline checks on the shipped data.
 
 Fixture province 99 (tests/fixtures/coverage/), as of 2024-12-31, 100 workers per desa,
-JKK+JKM Rp16.800 per month (= 1% × Rp1.000.000 + Rp6.800), so Rp201.600 per worker per year:
+JKK+JKM Rp16.800 per month (= 1% × Rp1.000.000 + Rp6.800), so Rp201.600 per worker per year.
+A count without period_end stays current for 12 months after its date (A14,
+coverage.staleness_months), so on 2024-12-31 a fact dated before 2023-12-31 is history:
 
 - 99.01 Alpha (10 desa): pekerja_rentan 500 (F02; F01 older, F06 planned, F07 after as_of)
   + perangkat_desa_bpd 120 (F03 combined; F04/F05 same date are part of it) = 620 in total;
-  counted against targets (pekerja_rentan + palm + other): 500.
+  counted on the village and informal bases (pekerja_rentan + palm + other): 500.
 - 99.02 Beta (5 desa): perangkat_desa 40 + bpd 10 (newer than the combined F08) = 50,
-  thl 50, palm 100 (UNCONFIRMED), other = fishers 30 + kader 20 = 50; total 250;
-  counted against targets: 100 + 50 = 150.
+  thl 50, palm 100 (UNCONFIRMED), other = kader 20 (fishers F13 of 2023-05-01 went stale on
+  2024-05-01); total 50 + 50 + 100 + 20 = 220; informal basis: 100 + 20 = 120; village basis
+  (pekerja_rentan only): none.
 - 99.03 Gamma (8 desa): no coverage facts → "no data".
 - 99.04 Epsilon (2 desa): two CONFLICT facts 250 and 300 for the same thing → 250.
 - 99.71 Delta (kota, 0 desa, 20 kelurahan): 400 (ESTIMATE); village basis does not apply.
@@ -72,11 +75,13 @@ def test_segments_combine_without_double_counting(tables):
     assert alpha["covered_total"] == 620
     assert alpha["covered_rentan"] == 500  # officials not counted against targets
     assert math.isnan(alpha["covered_thl_non_asn"])  # unknown, not zero
+    assert alpha["covered_village"] == 500
     beta = cov.loc["99.02"]
     assert beta["covered_perangkat_desa_bpd"] == 50  # 40 + 10, newer than combined 45
-    assert beta["covered_other"] == 50  # fishers 30 + kader 20
-    assert beta["covered_total"] == 250  # 50 + 50 + 100 + 50
-    assert beta["covered_rentan"] == 150  # palm 100 + other 50
+    assert beta["covered_other"] == 20  # kader 20; fishers 30 of 2023-05-01 stale (A14)
+    assert beta["covered_total"] == 220  # 50 + 50 + 100 + 20
+    assert beta["covered_rentan"] == 120  # palm 100 + other 20
+    assert math.isnan(beta["covered_village"])  # no pekerja_rentan: nothing per desa
     assert cov.loc["99.04", "covered_total"] == 250  # CONFLICT 250 vs 300 → smaller
     assert cov.loc["99.71", "covered_total"] == 400  # all_workers 9000 not counted
     assert "99.03" not in cov.index
@@ -126,7 +131,7 @@ def test_informal_own_figure_first_then_a01_estimate(tables, informal):
     assert inf.loc["99.71", "target_informal"] == pytest.approx(24_000)
     assert math.isnan(inf.loc["99.04", "target_informal"])
     table = _table(tables, informal, basis="informal")
-    assert table.loc["99.02", "rate"] == pytest.approx(0.075)  # 150 / 2.000
+    assert table.loc["99.02", "rate"] == pytest.approx(0.06)  # 120 / 2.000
     assert table.loc["99.71", "rate"] == pytest.approx(400 / 24_000)
     assert bool(table.loc["99.01", "has_estimate"])  # A01 target is an estimate
     assert not bool(table.loc["99.02", "has_estimate"])
@@ -143,11 +148,12 @@ def test_declared_target_newest(tables, informal):
 
 def test_rank_ties_min_and_no_rank_without_a_rate(tables, informal):
     table = _table(tables, informal)
-    # village rates: Epsilon 1,25; Alpha 0,5; Beta 0,3; Gamma and Delta NaN → no rank
+    # village rates: Epsilon 250/200 = 1,25; Alpha 500/1000 = 0,5; Beta has no village count;
+    # Gamma (no data) and Delta (no desa) NaN → no rank. Two measurable.
     ranks = table["rank"].to_dict()
-    assert {k: v for k, v in ranks.items() if pd.notna(v)} == {"99.01": 2, "99.02": 3,
-                                                                "99.04": 1}
-    assert pd.isna(ranks["99.03"]) and pd.isna(ranks["99.71"])
+    assert {k: v for k, v in ranks.items() if pd.notna(v)} == {"99.01": 2, "99.04": 1}
+    assert pd.isna(ranks["99.02"]) and pd.isna(ranks["99.03"]) and pd.isna(ranks["99.71"])
+    assert (table["rank_of"] == 2).all()
     ranks = coverage.rank_within(pd.Series([0.5, 0.5, np.nan, 0.7]))
     assert ranks.tolist()[:2] == [2, 2] and pd.isna(ranks.iloc[2]) and ranks.iloc[3] == 1
 
@@ -157,18 +163,26 @@ def test_change_since_previous_observation(tables, informal):
     # Alpha: 620 on 2024-06-01, 300 on 2023-01-01 → +320
     assert table.loc["99.01", "previous_date"] == pd.Timestamp("2023-01-01")
     assert table.loc["99.01", "change_since_previous"] == 320
-    # Beta: 250 on 2024-03-01; on 2024-02-01 officials 50 + fishers 30 + kader 20 = 100 → +150
+    # Beta: 220 on 2024-03-01; on 2024-02-01 officials 50 + fishers 30 (current until
+    # 2024-05-01) + kader 20 = 100 → +120
     assert table.loc["99.02", "previous_covered_total"] == 100
-    assert table.loc["99.02", "change_since_previous"] == 150
+    assert table.loc["99.02", "change_since_previous"] == 120
     assert math.isnan(table.loc["99.04", "change_since_previous"])  # one observation only
 
 
 def test_flags_unconfirmed_and_estimate(tables, informal):
-    table = _table(tables, informal)
-    assert bool(table.loc["99.02", "has_unconfirmed"])  # palm workers UNCONFIRMED
+    table = _table(tables, informal, basis="informal")
+    # Beta's informal count rests on the UNCONFIRMED palm workers: shown, but not ranked.
+    assert bool(table.loc["99.02", "has_unconfirmed"])
+    assert table.loc["99.02", "rate"] == pytest.approx(0.06) and pd.isna(table.loc["99.02", "rank"])
     assert not bool(table.loc["99.01", "has_unconfirmed"])
     assert bool(table.loc["99.71", "has_estimate"])  # "sekitar 400"
     assert table.loc["99.02", "newest_input_date"] == pd.Timestamp("2024-03-01")
+    # informal rates: Alpha 500/12.000 = 0,042, Delta 400/24.000 = 0,017 → ranks 1 and 2 of 2
+    assert table.loc["99.01", "rank"] == 1 and table.loc["99.71", "rank"] == 2
+    assert (table["rank_of"] == 2).all()
+    # On the village basis Beta counts nothing, so the palm workers' flag does not apply there.
+    assert not bool(_table(tables, informal).loc["99.02", "has_unconfirmed"])
 
 
 def test_unknown_basis_rejected(tables, informal):
@@ -289,15 +303,19 @@ def test_narrative_numbers_are_computed(tables, informal):
     table = _table(tables, informal)
     table.attrs.update(as_of=pd.Timestamp(AS_OF), monthly_contribution_rp=MONTHLY)
     text = coverage_views.narrative(table, "id")
-    # 4 of 5 with data; covered 620 + 250 + 250 + 400 = 1.520
-    assert "4 dari 5 kabupaten/kota" in text and "**1.520**" in text
-    # village rates known for Epsilon (125%), Alpha, Beta: 1 reached; gap 500 + 350 + 0 = 850
-    assert "1 dari 3" in text and "Kabupaten Epsilon (125,0%)" in text
-    assert "**850 pekerja**" in text and "Rp171,36 juta" in text  # 850 × 201.600 = 171.360.000
+    # 4 of 5 with current data; covered 620 + 220 + 250 + 400 = 1.490
+    assert "4 dari 5 kabupaten/kota" in text and "**1.490**" in text
+    # village rates ranked for Epsilon (125%) and Alpha (50%): 1 of 2 measurable reached;
+    # gap 500 + 0 = 500 → 500 × 201.600 = 100.800.000
+    assert "1 dari 2 kabupaten/kota yang terukur" in text
+    assert "Kabupaten Epsilon (125,0%)" in text
+    assert "**500 pekerja**" in text and "Rp100,8 juta" in text
+    # the rate above 100% comes with its reason: 250 registered against a floor of 100 × 2 desa
+    assert "250 pekerja rentan terdaftar melebihi target minimum 200" in text
     assert "Rp16.800" in text
     assert "A02" in text
     english = coverage_views.narrative(table, "en")
-    assert "4 of 5 regencies/cities" in english and "**1,520**" in english
+    assert "4 of 5 regencies/cities" in english and "**1,490**" in english
 
 
 # --- the shipped data ---------------------------------------------------------------------------
@@ -314,9 +332,9 @@ def test_shipped_north_sumatra_has_33_regencies():
     table = _shipped()
     assert len(table) == 33
     assert table["regency_code"].is_unique
-    assert set(table["status"]) <= {coverage.OK, coverage.NO_DATA}
+    assert set(table["status"]) <= {coverage.OK, coverage.PAST, coverage.NO_DATA}
     # no-data rows never show zero coverage
-    no_data = table[table["status"] == coverage.NO_DATA]
+    no_data = table[table["status"] != coverage.OK]
     assert no_data["covered_total"].isna().all() and no_data["rate"].isna().all()
 
 
@@ -335,13 +353,15 @@ def test_shipped_regency_summary_and_segments():
     nisel = coverage.regency_summary("Nias Selatan")
     assert nisel["regency_code"] == "12.14"
     assert nisel["target_village"] == 45_900
-    assert nisel["regencies_ranked"] == 33
+    assert nisel["regencies_total"] == 33
+    assert nisel["regencies_ranked"] == int(_shipped()["rank"].notna().sum()) < 33
     if nisel["status"] == coverage.NO_DATA:
         assert math.isnan(nisel["covered_total"])
     segments = coverage.segment_table("12.10")  # Labuhanbatu
     assert set(segments["group"]) <= set(coverage.SEGMENTS)
     assert not segments["segment"].isin(["all_workers"]).any()
     assert segments["status"].isin(["registered", "funded"]).all()
+    assert segments["in_total"].any() and segments["in_village"].any()
 
 
 def test_informal_explanation_in_both_languages():
@@ -357,8 +377,10 @@ def test_informal_explanation_in_both_languages():
 
 
 def test_facts_used_table_agrees_with_the_count():
-    # Labuhanbatu 2025 in miniature: a mixed total of 14.300 and its 7.500 part, plus one count
-    # reported twice (1.500 palm workers): the facts used are 14.300 and one 1.500.
+    # Labuhanbatu 2025 in miniature on 2025-06-01: a mixed total of 14.300 (DBH Sawit + APBD),
+    # the 7.500 village workers of the same year, and 1.500 DBH palm workers of 2024-09-11
+    # reported twice. The total contains the palm workers, so the "all groups" count is 14.300
+    # alone; the village basis counts the 7.500 only.
     facts = pd.DataFrame(
         {
             "fact_id": ["a", "b", "c", "d"],
@@ -373,7 +395,8 @@ def test_facts_used_table_agrees_with_the_count():
             "note": [""] * 4,
         }
     )
-    used = coverage.segment_facts(facts, "2026-01-01")
-    assert sorted(used["fact_id"]) == ["a", "c"]
-    covered = coverage.covered_by_segment(facts, "2026-01-01").iloc[0]
-    assert covered["covered_rentan"] == 14_300 + 1_500 == used["workers"].sum()
+    used = coverage.segment_facts(facts, "2025-06-01", 12)
+    assert sorted(used["fact_id"]) == ["a"]
+    covered = coverage.covered_by_segment(facts, "2025-06-01", 12).iloc[0]
+    assert covered["covered_rentan"] == 14_300 == used["workers"].sum()
+    assert covered["covered_village"] == 7_500

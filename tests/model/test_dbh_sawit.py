@@ -65,3 +65,82 @@ def test_dbh_allocation_from_the_shipped_table():
     # Kab. Labuhanbatu, DBH Sawit 2023: Rp10.579.839.000 (PMK 91/2023 annex via elaeis.co)
     assert dbh_sawit.dbh_allocation("12.10", 2023) == 10_579_839_000
     assert dbh_sawit.dbh_allocation("12.10", 1999) is None
+
+
+# --- One DBH Sawit story: conflicts as the notes say, the series, the range --------------------
+
+MADINA_2023 = pd.DataFrame(
+    {
+        "area_code": ["12.13", "12.13"],
+        "year": [2023, 2023],
+        "amount_rp": [9_543_279_000, 9_150_000_000],
+        "source_id": ["ref-elaeis", "ref-waspada"],
+        "flag": ["CONFLICT", "CONFLICT"],
+        "note": ["USED: PMK 91/2023 annex as reproduced by elaeis.co; waspada.id gives "
+                 "Rp9.150.000.000 (other row)",
+                 "NOT USED: waspada.id gives Rp9.150.000.000, which differs from the PMK annex"],
+    }
+)
+
+
+def test_conflict_resolved_as_the_notes_say_whatever_the_row_order():
+    # The NOT USED row came last and used to win (Rp393.279.000 short).
+    assert dbh_sawit.allocation_from_table(MADINA_2023, "12.13", 2023) == 9_543_279_000
+    flipped = MADINA_2023.iloc[::-1]
+    assert dbh_sawit.allocation_from_table(flipped, "12.13", 2023) == 9_543_279_000
+    row, aside = dbh_sawit.resolve_rows(MADINA_2023)
+    assert row["source_id"] == "ref-elaeis"
+    assert list(aside["amount_rp"]) == [9_150_000_000]
+
+
+def test_a_newer_source_wins_by_date_not_by_position():
+    rows = pd.DataFrame({"area_code": ["12.10"] * 2, "year": [2026] * 2,
+                         "amount_rp": [4_000_000_000, 3_666_930_000],
+                         "source_id": ["user-2026-10", "tracker-2025"], "flag": ["", ""],
+                         "note": ["", ""]})
+    dates = {"user-2026-10": "2026-10-31", "tracker-2025": "2025-12-01"}
+    assert dbh_sawit.allocation_from_table(rows, "12.10", 2026, dates) == 4_000_000_000
+
+
+def test_shipped_mandailing_natal_2023_not_used_row_is_never_used():
+    assert dbh_sawit.dbh_allocation("12.13", 2023) == 9_543_279_000
+    summary = dbh_sawit.dbh_summary("12.13", "2023-12-31")
+    assert summary["allocation"] == 9_543_279_000
+    assert [e["allocation"] for e in summary["set_aside"]] == [9_150_000_000]
+    later = dbh_sawit.dbh_summary("12.13", "2026-02-01")
+    assert 9_150_000_000 not in [e["allocation"] for e in later["series"]]
+    assert later["range_high"] == 9_543_279_000
+
+
+def test_shipped_dairi_series_shows_2023_beside_2026():
+    # Dairi: 2023 Rp8.513.744.000 (PMK 91/2023 annex) and 2026 Rp1.508.376.000 (third-party
+    # tracker, UNCONFIRMED). As of 1 Feb 2026 the 2026 figure drives the envelope:
+    # 1.508.376.000 × 20% = 301.675.200; / 201.600 = 1.496,4 → 1.496 workers. Range from the
+    # series: 8.513.744.000 × 20% = 1.702.748.800; / 201.600 = 8.446,2 → 8.446 workers.
+    dbh = dbh_sawit.dbh_summary("12.11", "2026-02-01")
+    assert [(e["year"], e["allocation"], e["flag"]) for e in dbh["series"]] == [
+        (2023, 8_513_744_000, ""), (2026, 1_508_376_000, "UNCONFIRMED")]
+    assert (dbh["year"], dbh["basis"], dbh["flag"]) == (2026, "report_year", "UNCONFIRMED")
+    assert dbh["envelope"] == 301_675_200 and dbh["workers"] == 1_496
+    assert (dbh["range_low"], dbh["range_low_year"]) == (1_508_376_000, 2026)
+    assert (dbh["range_high"], dbh["range_high_year"]) == (8_513_744_000, 2023)
+    assert (dbh["workers_low"], dbh["workers_high"]) == (1_496, 8_446)
+    assert not dbh["single_year"]
+
+
+def test_shipped_dbh_before_the_next_figure_uses_the_latest_with_its_year():
+    # As of mid-2025 the data hold only 2023 for Dairi: that drives the envelope, said so.
+    dbh = dbh_sawit.dbh_summary("12.11", "2025-06-30")
+    assert (dbh["year"], dbh["basis"], dbh["single_year"]) == (2023, "latest_before", True)
+    assert dbh["range_low"] == dbh["range_high"] == 8_513_744_000
+
+
+def test_shipped_every_dbh_figure_names_its_year():
+    for code in ("12.10", "12.11", "12.14", "12.15", "12.22", "12.23"):
+        dbh = dbh_sawit.dbh_summary(code, "2026-02-01")
+        assert all(isinstance(e["year"], int) and 2000 < e["year"] <= 2026
+                   for e in dbh["series"] + dbh["set_aside"])
+        assert dbh["year"] == dbh["series"][-1]["year"]
+    # Nias Selatan: only 2023, no invented later figure.
+    nisel = dbh_sawit.dbh_summary("12.14", "2026-02-01")
+    assert nisel["single_year"] and nisel["year"] == 2023

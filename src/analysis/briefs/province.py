@@ -17,11 +17,12 @@ from analysis.briefs.base import Brief
 from analysis.core import i18n
 from analysis.data.parameters import load_parameters
 from analysis.data.tables import regencies
-from analysis.model.coverage import NO_DATA, coverage_table, ranked, village_targets
+from analysis.model.coverage import OK, coverage_table, ranked, village_targets
 from analysis.model.dbh_sawit import dbh_summary
 from analysis.render.blocks import Column, Figure, ReportMeta, Section, Table, Text
 from analysis.views import figures
 from analysis.views.coverage import narrative, row_notes
+from analysis.views.dbh_sawit import year_cell
 
 
 class ProvinceBrief(Brief):
@@ -89,25 +90,28 @@ class ProvinceBrief(Brief):
         for sources in table["coverage_sources"].dropna():
             self._use(*str(sources).split(";"))
         shown = ranked(table)
-        is_ranked = shown["rank"].notna() & (shown["status"] != NO_DATA)
+        is_ranked = shown["rank"].notna() & (shown["status"] == OK)
         shown = shown.assign(
             notes=row_notes(shown, lang),
             rank_text=shown["rank"].astype("string").where(is_ranked, "–"),
         )
+        of = int(table["rank"].notna().sum())
         return Section(
             Text(narrative(table, lang)),
             Table(
                 shown,
                 [Column("rank_text", "#", width="auto"),
-                 Column("name", i18n.t("reports.col_regency", lang), width="3.4cm"),
-                 Column("covered_total", i18n.t("reports.col_workers", lang), "count"),
-                 Column("target", i18n.t("reports.col_village_target", lang), "count"),
-                 Column("rate", i18n.t("reports.col_rate", lang), "share"),
-                 Column("gap_workers", i18n.t("reports.col_gap", lang), "count"),
-                 Column("gap_rp_year", i18n.t("reports.col_gap_rp", lang), "rupiah"),
-                 Column("notes", i18n.t("reports.col_note", lang), width="2.8cm")],
+                 Column("name", i18n.t("reports.col_regency", lang), width="3.2cm"),
+                 Column("covered", i18n.t("reports.col_counted", lang), "count", width="1.5cm"),
+                 Column("target", i18n.t("reports.col_village_target", lang), "count",
+                        width="1.5cm"),
+                 Column("rate", i18n.t("reports.col_rate", lang), "share", width="1.5cm"),
+                 Column("gap_workers", i18n.t("reports.col_gap", lang), "count", width="2cm"),
+                 Column("gap_rp_year", i18n.t("reports.col_gap_rp", lang), "rupiah",
+                        width="2.2cm"),
+                 Column("notes", i18n.t("reports.col_note", lang), width="1fr")],
                 title=i18n.t("reports.league_title", lang),
-                note=i18n.t("reports.league_note", lang),
+                note=i18n.t("reports.league_note", lang, of=self.number(of)),
                 lang=lang, sheet=i18n.t("reports.sheet_league", lang),
                 sources=[s for v in table["coverage_sources"].dropna() for s in str(v).split(";")],
             ),
@@ -126,33 +130,42 @@ class ProvinceBrief(Brief):
                       i18n.t("reports.gap_caption", self.lang))
 
     def dbh(self) -> Any:
-        """DBH Sawit allocation, 20% envelope and fundable palm workers of every kab/kota."""
+        """DBH Sawit of every kab/kota: a column per budget year, the base year of the
+        envelope, and the range of palm workers fundable (``dbh_summary``)."""
         lang = self.lang
-        rows = []
+        rows, years = [], set()
         for region in self.regencies.itertuples(index=False):
             dbh = dbh_summary(region.regency_code, self.as_of)
             if dbh is None:
                 continue
+            by_year = {e["year"]: e for e in dbh["series"]}
+            years |= set(by_year)
+            self._use(*(e["source_id"] for e in dbh["series"]))
             rows.append({
-                "name": region.name, "year": dbh["year"], "allocation": dbh["allocation"],
-                "envelope": dbh["envelope"], "workers": dbh["workers"],
-                "flag": dbh["flag"] or "", "source_id": dbh["source_id"],
+                "name": region.name, "by_year": by_year, "base_year": dbh["year"],
+                "envelope": dbh["envelope"],
+                "workers": self.number(dbh["workers"]) if dbh["single_year"] else
+                f"{self.number(dbh['workers_low'])}–{self.number(dbh['workers_high'])}",
             })
         if not rows:
             return Text(i18n.t("reports.dbh_none", lang, name=self.code))
-        frame = pd.DataFrame(rows)
-        self._use(*frame["source_id"])
+        years = sorted(years)
+        frame = pd.DataFrame([
+            {"name": r["name"], **{f"y{y}": year_cell(r["by_year"].get(y), lang) for y in years},
+             "base_year": r["base_year"], "envelope": r["envelope"], "workers": r["workers"]}
+            for r in rows
+        ])
         return Table(
             frame,
-            [Column("name", i18n.t("reports.col_regency", lang)),
-             Column("year", i18n.t("reports.col_year", lang), width="auto"),
-             Column("allocation", i18n.t("reports.col_dbh", lang), "rupiah"),
+            [Column("name", i18n.t("reports.col_regency", lang), width="3.4cm"),
+             *(Column(f"y{y}", i18n.t("reports.col_dbh_year", lang, year=y), width="1fr")
+               for y in years),
+             Column("base_year", i18n.t("reports.col_dbh_used", lang), width="auto"),
              Column("envelope", i18n.t("reports.col_envelope", lang), "rupiah"),
-             Column("workers", i18n.t("reports.col_palm", lang), "count"),
-             Column("flag", i18n.t("reports.col_flag", lang), width="auto")],
+             Column("workers", i18n.t("reports.col_palm_range", lang), width="auto")],
             title=i18n.t("reports.dbh_table_title", lang),
-            note=i18n.t("reports.dbh_table_note", lang),
-            lang=lang, sheet="DBH Sawit", sources=frame["source_id"],
+            note=i18n.t("reports.dbh_province_note", lang),
+            lang=lang, sheet="DBH Sawit",
         )
 
     def sources(self) -> Any:

@@ -20,7 +20,15 @@ from analysis.data.parameters import load_assumptions, load_parameters
 from analysis.data.tables import load_table, regencies
 from analysis.model.benefits import observed_claims
 from analysis.model.contributions import budget_for, monthly_contribution
-from analysis.model.coverage import BASES, NO_DATA, regency_summary, segment_table, village_targets
+from analysis.model.coverage import (
+    BASES,
+    NO_DATA,
+    PAST,
+    history_table,
+    regency_summary,
+    segment_table,
+    village_targets,
+)
 from analysis.model.dbh_sawit import dbh_summary
 from analysis.model.scenarios import analyse, resolve
 from analysis.render.blocks import (
@@ -34,7 +42,20 @@ from analysis.render.blocks import (
     Text,
 )
 from analysis.views import figures
-from analysis.views.coverage import informal_explanation
+from analysis.views.coverage import (
+    history_rows,
+    informal_explanation,
+    month_text,
+    over_target_reason,
+    rank_text,
+    set_aside_note,
+)
+from analysis.views.dbh_sawit import (
+    basis_sentence,
+    range_sentence,
+    series_frame,
+    set_aside_sentences,
+)
 from analysis.views.scenarios import format_mix
 from analysis.views.scenarios import narrative as scenario_narrative
 
@@ -148,32 +169,47 @@ class RegencyBrief(Brief):
         return regency_summary(self.code, self.as_of)
 
     def coverage(self) -> Any:
-        """Workers covered by segment (date, source), coverage against each target basis, rank."""
+        """Coverage on the data date: counts by group, each basis' rate, rank of N measurable,
+        and the history (ended, stale, set-aside figures) apart from it."""
         lang = self.lang
         summary = self._summary
         parts: list[Any] = []
-        if summary["status"] == NO_DATA or pd.isna(summary["covered_total"]):
+        months = int(summary["staleness_months"])
+        rank = rank_text(summary["rank"], summary["regencies_ranked"], lang)
+        if summary["status"] == PAST:
+            parts.append(Callout(i18n.t(
+                "reports.coverage_past", lang, name=self.name, months=self.number(months),
+                until=month_text(summary["past_until"], lang)), "warning"))
+        elif summary["status"] == NO_DATA or pd.isna(summary["covered_total"]):
             parts.append(Callout(i18n.t("reports.coverage_no_data", lang, name=self.name),
                                  "warning"))
         else:
             self._use(*str(summary.get("coverage_sources") or "").split(";"))
             day = pd.Timestamp(summary["coverage_date"]).strftime("%Y-%m-%d")
-            rank = summary["rank"]
             key_figures = [(self.number(summary["covered_total"]),
                             i18n.t("reports.kf_covered", lang, day=day))]
             if pd.notna(summary["rate"]):
                 key_figures.append((self.percent(summary["rate"]),
                                     i18n.t("reports.kf_rate", lang)))
-            if pd.notna(rank) and summary["status"] != NO_DATA:
-                key_figures.append((f"{int(rank)}/{int(summary['regencies_ranked'])}",
-                                    i18n.t("reports.kf_rank", lang)))
+            if pd.notna(summary["rank"]):
+                key_figures.append((
+                    i18n.t("reports.kf_rank_value", lang, rank=self.number(summary["rank"]),
+                           of=self.number(summary["regencies_ranked"])),
+                    i18n.t("reports.kf_rank", lang)))
             parts.append(KeyFigures(key_figures))
             parts.append(Text(i18n.t("reports.coverage_text", lang, name=self.name,
                                      covered=self.number(summary["covered_total"]), day=day)))
+            if pd.notna(summary["rate"]) and pd.isna(summary["rank"]):
+                parts.append(Callout(i18n.t("reports.coverage_unranked", lang, name=self.name),
+                                     "warning"))
+        aside = set_aside_note(summary, lang)
+        if aside:
+            parts.append(Callout(aside[:1].upper() + aside[1:] + ".", "warning"))
         bases = []
         for basis in BASES:
             bases.append({
                 "basis": i18n.t(f"reports.basis_{basis}", lang),
+                "covered": summary.get(f"covered_{basis}"),
                 "target": summary.get(f"target_{basis}"),
                 "rate": summary.get(f"rate_{basis}"),
                 "gap": summary.get(f"gap_workers_{basis}"),
@@ -182,46 +218,89 @@ class RegencyBrief(Brief):
         parts.append(Table(
             pd.DataFrame(bases),
             [Column("basis", i18n.t("reports.col_basis", lang)),
+             Column("covered", i18n.t("reports.col_counted", lang), "count"),
              Column("target", i18n.t("reports.col_target", lang), "count"),
              Column("rate", i18n.t("reports.col_rate", lang), "share"),
              Column("gap", i18n.t("reports.col_gap", lang), "count"),
              Column("gap_rp", i18n.t("reports.col_gap_rp", lang), "rupiah")],
             title=i18n.t("reports.bases_title", lang),
-            note=i18n.t("reports.bases_note", lang, rank=self.number(summary["rank"])
-                        if pd.notna(summary["rank"]) and summary["status"] != NO_DATA
-                        else "–",
-                        ranked=self.number(summary["regencies_ranked"])),
+            note=i18n.t("reports.bases_note", lang, rank=rank),
             lang=lang, sheet=i18n.t("reports.sheet_bases", lang),
         ))
+        for basis in BASES:
+            reason = over_target_reason(summary, basis, lang)
+            if reason:
+                parts.append(Callout(i18n.t("reports.coverage_over", lang,
+                                            basis=i18n.t(f"reports.basis_{basis}", lang),
+                                            reason=reason)))
         informal = informal_explanation(summary, lang)
         if informal:
             parts.append(Text(i18n.t("reports.informal_note", lang, note=informal)))
-        segments = segment_table(self.code, self.as_of)
-        if not segments.empty:
-            self._use(*segments["source_id"])
-            segments = segments.assign(
-                segment_label=[_code_label("segment", v, lang) for v in segments["segment"]],
-                funding_source=[_code_label("funding", v, lang)
-                                for v in segments["funding_source"]],
-                status=[_code_label("status", v, lang) for v in segments["status"]],
-                flag=segments["flag"].fillna(""),
-            )
-            parts.append(Table(
-                segments,
-                [Column("segment_label", i18n.t("reports.col_segment", lang)),
-                 Column("date", i18n.t("reports.col_date", lang), "date"),
-                 Column("workers", i18n.t("reports.col_workers", lang), "count"),
-                 Column("funding_source", i18n.t("reports.col_funding", lang)),
-                 Column("status", i18n.t("reports.col_status", lang)),
-                 Column("flag", i18n.t("reports.col_flag", lang)),
-                 Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
-                title=i18n.t("reports.segments_title", lang),
-                note=i18n.t("reports.segments_note", lang),
-                lang=lang, sheet=i18n.t("reports.sheet_segments", lang),
-                sources=segments["source_id"],
-            ))
+        parts.append(self._segments())
+        parts.append(self._history(months))
         parts.append(self._payment_cases())
         return Section(*parts)
+
+    def _segments(self) -> Any:
+        """The facts counted on the data date, by group, with the bases that count each."""
+        lang = self.lang
+        segments = segment_table(self.code, self.as_of)
+        if segments.empty:
+            return None
+        self._use(*segments["source_id"])
+        bases = ("total", "village", "informal", "declared")
+        segments = segments.assign(
+            segment_label=[_code_label("segment", v, lang) for v in segments["segment"]],
+            funding_source=[_code_label("funding", v, lang)
+                            for v in segments["funding_source"]],
+            status=[_code_label("status", v, lang) for v in segments["status"]],
+            flag=segments["flag"].fillna(""),
+            counted_for=[", ".join(i18n.t(f"reports.counted_{b}", lang) for b in bases
+                                   if row[f"in_{b}"]) for _, row in segments.iterrows()],
+        )
+        notes = [i18n.t("reports.uncovered_part", lang, reported=self.number(r.workers_reported),
+                        day=pd.Timestamp(r.date).strftime("%Y-%m-%d"),
+                        part=self.number(r.uncovered_part), counted=self.number(r.workers))
+                 for r in segments.itertuples() if r.uncovered_part > 0]
+        table = Table(
+            segments,
+            [Column("segment_label", i18n.t("reports.col_segment", lang)),
+             Column("date", i18n.t("reports.col_date", lang), "date"),
+             Column("workers", i18n.t("reports.col_workers", lang), "count"),
+             Column("funding_source", i18n.t("reports.col_funding", lang)),
+             Column("counted_for", i18n.t("reports.col_counted_for", lang), width="1fr"),
+             Column("flag", i18n.t("reports.col_flag", lang)),
+             Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+            title=i18n.t("reports.segments_title", lang),
+            note=i18n.t("reports.segments_note", lang),
+            lang=lang, sheet=i18n.t("reports.sheet_segments", lang),
+            sources=segments["source_id"],
+        )
+        return Section(table, *(Text(n) for n in notes))
+
+    def _history(self, months: int) -> Any:
+        """Coverage facts that do not count on the data date, each with its reason."""
+        lang = self.lang
+        history = history_rows(history_table(self.code, self.as_of), months, lang)
+        if history.empty:
+            return None
+        self._use(*history["source_id"])
+        history = history.assign(
+            segment_label=[_code_label("segment", v, lang) for v in history["segment"]],
+            flag=history["flag"].fillna(""),
+        )
+        return Table(
+            history,
+            [Column("segment_label", i18n.t("reports.col_segment", lang)),
+             Column("period", i18n.t("reports.col_period", lang), width="auto"),
+             Column("workers_reported", i18n.t("reports.col_workers", lang), "count"),
+             Column("why", i18n.t("reports.col_why", lang), width="1fr"),
+             Column("flag", i18n.t("reports.col_flag", lang)),
+             Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+            title=i18n.t("reports.history_title", lang),
+            note=i18n.t("reports.history_note", lang, months=self.number(months)),
+            lang=lang, sheet=i18n.t("reports.sheet_history", lang), sources=history["source_id"],
+        )
 
     def _payment_cases(self) -> Any:
         """Local-government contribution payments recorded for this kab/kota (with sources)."""
@@ -289,24 +368,48 @@ class RegencyBrief(Brief):
         return Section(*parts)
 
     def dbh(self) -> Any:
-        """DBH Sawit allocation, its at-most-20% envelope and the palm workers it can fund."""
+        """DBH Sawit: the series by year with flags, the value behind the envelope and why,
+        and the low–high range of palm workers it could fund (``dbh_summary``)."""
         lang = self.lang
         dbh = dbh_summary(self.code, self.as_of)
         if dbh is None:
             return Callout(i18n.t("reports.dbh_none", lang, name=self.name))
-        year, allocation, envelope = dbh["year"], dbh["allocation"], dbh["envelope"]
-        workers = dbh["workers"]
         share = load_parameters().entry("dbh_sawit.other.max_share", self.as_of)
-        self._use(dbh["source_id"], share.get("source_id"))
+        self._use(share.get("source_id"), *(e["source_id"] for e in dbh["series"]))
+        year = dbh["year"]
+        workers = (self.number(dbh["workers"]) if dbh["single_year"]
+                   else f"{self.number(dbh['workers_low'])}–{self.number(dbh['workers_high'])}")
         parts = [
-            KeyFigures([(self.rupiah(allocation), i18n.t("reports.kf_dbh", lang, year=year)),
-                        (self.rupiah(envelope), i18n.t("reports.kf_envelope", lang)),
-                        (self.number(workers), i18n.t("reports.kf_palm", lang))]),
-            Text(i18n.t("reports.dbh_text", lang, year=year, allocation=self.rupiah(allocation),
-                        share=self.percent(share["value"]), envelope=self.rupiah(envelope),
-                        workers=self.number(workers), reference=share["reference"])),
+            KeyFigures([(self.rupiah(dbh["allocation"]),
+                         i18n.t("reports.kf_dbh", lang, year=year)),
+                        (self.rupiah(dbh["envelope"]),
+                         i18n.t("reports.kf_envelope", lang, year=year)),
+                        (workers, i18n.t("reports.kf_palm", lang) if dbh["single_year"] else
+                         i18n.t("reports.kf_dbh_range", lang, years="–".join(
+                             str(y) for y in sorted({dbh["range_low_year"],
+                                                     dbh["range_high_year"]}))))]),
+            Text(i18n.t("reports.dbh_text", lang, year=year,
+                        allocation=self.rupiah(dbh["allocation"]),
+                        share=self.percent(share["value"]), envelope=self.rupiah(dbh["envelope"]),
+                        workers=self.number(dbh["workers"]), reference=share["reference"])),
+            Text(basis_sentence(dbh, lang) + " " + range_sentence(dbh, lang)),
+            Table(
+                series_frame(dbh, lang),
+                [Column("year", i18n.t("reports.col_year", lang), width="auto"),
+                 Column("allocation", i18n.t("reports.col_dbh", lang), "rupiah_exact"),
+                 Column("envelope", i18n.t("reports.col_envelope", lang), "rupiah"),
+                 Column("workers", i18n.t("reports.col_palm", lang), "count"),
+                 Column("flag", i18n.t("reports.col_flag", lang), width="auto"),
+                 Column("used", i18n.t("reports.col_dbh_used", lang), width="auto"),
+                 Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+                title=i18n.t("reports.dbh_series_title", lang, name=self.name),
+                note=i18n.t("reports.dbh_series_note", lang, share=self.percent(share["value"])),
+                lang=lang, sheet=i18n.t("reports.sheet_dbh", lang),
+                sources=[e["source_id"] for e in dbh["series"]],
+            ),
         ]
-        if str(dbh.get("flag") or ""):
+        parts.extend(Text(_md_escape(line)) for line in set_aside_sentences(dbh, lang))
+        if dbh.get("flag"):
             parts.append(Callout(i18n.t("reports.flagged", lang, flag=dbh["flag"],
                                         note=dbh.get("note") or ""), "warning"))
         return Section(*parts)

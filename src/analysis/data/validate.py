@@ -253,6 +253,8 @@ def validate(
             if message:
                 problems.append(Problem(file, row, col.name, message))
     problems += _row_rules(frame, schema, labels)
+    if schema.name == "population_poverty":
+        problems += triple_problems(frame, labels)
     problems += duplicate_problems(frame, schema, labels)
     return sorted(problems, key=lambda p: (p.file, p.row or 0))
 
@@ -286,6 +288,78 @@ def _row_rules(frame: pd.DataFrame, schema: Schema, labels: Sequence[Label]) -> 
                 if float(text) > 100:
                     file, row = labels[i]
                     problems.append(Problem(file, row, val, f"{text} is above 100 for {name}"))
+    return problems
+
+
+# Poverty rate × population must give the number of poor people within this share; beyond it
+# the three figures of one year cannot all hold (data/README.md, flag CONFLICT).
+TRIPLE_TOLERANCE = 0.05
+
+
+def _half_unit(text: str) -> float:
+    """Half a unit of the last digit written: 7.37 → 0.005 (the rounding of a published rate)."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10.0 ** -decimals
+
+
+def triple_problems(
+    frame: pd.DataFrame, labels: Sequence[Label], tolerance: float = TRIPLE_TOLERANCE
+) -> list[Problem]:
+    """Population, poverty rate and poor people of one area and year that disagree.
+
+    For each area and year with all three indicators, poor people ÷ (rate ÷ 100) must match
+    the population within ``tolerance`` (the rate taken anywhere within its rounding, e.g.
+    7.37 as 7.365–7.375). Where several rows of an indicator exist (a CONFLICT of two
+    populations), one agreeing combination is enough. Otherwise every row of the triple must
+    carry the flag CONFLICT (its note saying why); each row that does not is a problem.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A ``population_poverty`` table as text.
+    labels : sequence of (file, row)
+        Where each row comes from.
+    tolerance : float
+        Largest relative difference accepted (0.05 = 5%).
+
+    Returns
+    -------
+    list of Problem
+        One per unflagged row of a triple that disagrees.
+    """
+    problems: list[Problem] = []
+    rows = frame.assign(_i=range(len(frame)))
+    for (area, year), group in rows.groupby(["regency_code", "year"], sort=False):
+        parts = {ind: group[(group["indicator"] == ind) & group["value"].str.match(_FLOAT)]
+                 for ind in ("poverty_rate_pct", "poor_people", "population")}
+        if any(p.empty for p in parts.values()):
+            continue
+        worst, agree = 0.0, False
+        for _, rate in parts["poverty_rate_pct"].iterrows():
+            for _, poor in parts["poor_people"].iterrows():
+                for _, pop in parts["population"].iterrows():
+                    r, half = float(rate["value"]), _half_unit(rate["value"].strip())
+                    implied = [float(poor["value"]) / (x / 100) for x in (r - half, r + half)
+                               if x > 0]
+                    devs = [i / float(pop["value"]) - 1 for i in implied if float(pop["value"])]
+                    if not devs:
+                        continue
+                    # Within the rate's rounding the implied population spans an interval.
+                    best = 0.0 if min(devs) <= 0 <= max(devs) else min(devs, key=abs)
+                    agree |= abs(best) <= tolerance
+                    worst = best if abs(best) > abs(worst) else worst
+        if agree:
+            continue
+        triple = pd.concat(parts.values())
+        for _, row in triple.iterrows():
+            if "CONFLICT" in [f.strip() for f in row["flag"].split(";")]:
+                continue
+            file, line = labels[int(row["_i"])]
+            problems.append(Problem(
+                file, line, "flag",
+                f"{area} {year}: poverty rate x population does not give the poor people "
+                f"(off by {worst:+.1%}, more than {tolerance:.0%}); flag the rows of this "
+                "triple CONFLICT with a note, or correct them"))
     return problems
 
 

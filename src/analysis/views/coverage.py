@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.core import i18n, numbers
-from analysis.model.coverage import NO_DATA, ranked
+from analysis.model.coverage import NO_DATA, OK, PAST, ranked
 
 
 def informal_explanation(row: Mapping[str, object], lang: str = "id") -> str:
@@ -48,19 +48,98 @@ def informal_explanation(row: Mapping[str, object], lang: str = "id") -> str:
     )
 
 
+def rank_text(rank: object, of: object, lang: str = "id") -> str:
+    """A rank read against the number ranked: "peringkat 3 dari 11 yang terukur".
+
+    Parameters
+    ----------
+    rank : int or NA
+        The rank (1 = best); NA when not ranked.
+    of : int
+        How many kab/kota are ranked (measurable) on the same basis.
+    lang : {"id", "en"}
+        Report language.
+
+    Returns
+    -------
+    str
+        The phrase, or "tanpa peringkat" / "not ranked".
+    """
+    if rank is None or pd.isna(rank):
+        return i18n.t("coverage.rank_none", lang)
+    return i18n.t("coverage.rank_of", lang, rank=numbers.format_number(int(rank), lang),
+                  of=numbers.format_number(int(of), lang))
+
+
+def over_target_reason(row: Mapping[str, object], basis: str, lang: str = "id") -> str:
+    """Why a rate above 100% is possible, in words; empty when the rate is not above 100%.
+
+    Parameters
+    ----------
+    row : mapping
+        A row of ``coverage_table`` (``rate_<basis>``, ``covered_<basis>``, ``target_<basis>``).
+    basis : {"village", "informal", "declared"}
+        The target basis.
+    lang : {"id", "en"}
+        Report language.
+
+    Returns
+    -------
+    str
+        One clause naming the count, the target and what the target means.
+    """
+    rate = row.get(f"rate_{basis}")
+    if rate is None or pd.isna(rate) or float(rate) <= 1:
+        return ""
+    return i18n.t(f"coverage.over_target_{basis}", lang,
+                  covered=numbers.format_number(float(row[f"covered_{basis}"]), lang),
+                  target=numbers.format_number(float(row[f"target_{basis}"]), lang))
+
+
+def set_aside_note(row: Mapping[str, object], lang: str = "id") -> str:
+    """The figure the data say not to use (misprint, NOT USED), in words; empty when none."""
+    workers = row.get("set_aside_workers")
+    reason = row.get("set_aside_reason") or ""
+    if workers is None or pd.isna(workers) or not reason:
+        return ""
+    return i18n.t(f"coverage.note_set_aside_{reason}", lang,
+                  workers=numbers.format_number(float(workers), lang))
+
+
+def _day(value: object) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d") if pd.notna(value) else "–"
+
+
 def _row_note(row: pd.Series, lang: str) -> str:
     """The notes of one row of the coverage table, joined with "; "."""
     notes = []
+    basis = str(row["target_basis"])
     if row["status"] == NO_DATA:
         notes.append(i18n.t("common.no_data", lang))
-    if row["status"] != NO_DATA and pd.isna(row["covered_rentan"]):
+    if row["status"] == PAST:
+        notes.append(i18n.t("coverage.note_past", lang,
+                            until=month_text(row.get("past_until"), lang)))
+    if row["status"] == OK and pd.isna(row.get("covered_rentan")):
         notes.append(i18n.t("coverage.note_officials_only", lang))
-    if row["target_basis"] == "village" and row.get("target_village_reason") == "A02":
+        if pd.notna(row.get("past_until")):
+            notes.append(i18n.t("coverage.note_past", lang,
+                                until=month_text(row.get("past_until"), lang)))
+    elif (row["status"] == OK and basis == "village" and pd.isna(row.get("covered"))
+          and pd.notna(row.get("target_village"))):
+        notes.append(i18n.t("coverage.note_no_village_count", lang))
+    if basis == "village" and row.get("target_village_reason") == "A02":
         notes.append(i18n.t("coverage.note_no_desa", lang))
+    aside = set_aside_note(row, lang)
+    if aside:
+        notes.append(aside)
     if row["has_unconfirmed"]:
-        notes.append(i18n.t("common.unconfirmed", lang))
+        notes.append(i18n.t("coverage.note_unconfirmed_unranked", lang)
+                     if pd.notna(row.get("rate")) else i18n.t("common.unconfirmed", lang))
     if row["has_estimate"]:
         notes.append(i18n.t("common.estimate", lang))
+    over = over_target_reason(row, basis, lang)
+    if over:
+        notes.append(over)
     return "; ".join(notes)
 
 
@@ -78,8 +157,9 @@ def row_notes(table: pd.DataFrame, lang: str = "id") -> pd.Series:
     -------
     Series
         One text per row, on the index of ``table`` (so it can be assigned to the table or to
-        ``ranked(table)`` alike): "no data", "officials only", "no desa (A02)", "unconfirmed",
-        "estimate", joined with "; "; empty when there is nothing to note.
+        ``ranked(table)`` alike): "no data", "programme ended", "officials only", "no desa
+        (A02)", a figure set aside, "unconfirmed, not ranked", "estimate", why a rate is above
+        100%, joined with "; "; empty when there is nothing to note.
     """
     i18n.check_lang(lang)
     return pd.Series([_row_note(row, lang) for _, row in table.iterrows()], index=table.index,
@@ -100,7 +180,8 @@ def league_table(table: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     -------
     DataFrame
         One row per kab/kota ordered by rank, translated column names, all cells text
-        ("45.900", "41,4%", "Rp9,25 miliar", "–" where unknown).
+        ("45.900", "41,4%", "Rp9,25 miliar", "–" where unknown). The covered column is the
+        count the basis measures (``covered``); ranks are among the measurable kab/kota only.
     """
     i18n.check_lang(lang)
     rows = ranked(table)
@@ -113,9 +194,6 @@ def league_table(table: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
             return "–"
         return ("+" if value > 0 else "") + numbers.format_number(float(value), lang)
 
-    def when(value: object) -> str:
-        return pd.Timestamp(value).strftime("%Y-%m-%d") if pd.notna(value) else "–"
-
     basis = str(rows["target_basis"].iloc[0]) if len(rows) else "village"
     out = pd.DataFrame(
         {
@@ -124,7 +202,7 @@ def league_table(table: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
             ],
             i18n.t("common.regency", lang): rows["name"].to_list(),
             i18n.t("coverage.col_desa", lang): [num(v) for v in rows["desa"]],
-            i18n.t("coverage.col_covered", lang): [num(v) for v in rows["covered_rentan"]],
+            i18n.t("coverage.col_covered", lang): [num(v) for v in rows["covered"]],
             i18n.t("coverage.col_covered_all", lang): [num(v) for v in rows["covered_total"]],
             i18n.t(f"coverage.col_target_{basis}", lang): [num(v) for v in rows["target"]],
             i18n.t("coverage.col_rate", lang): [
@@ -139,7 +217,7 @@ def league_table(table: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
             i18n.t("coverage.col_change", lang): [
                 change(v) for v in rows["change_since_previous"]
             ],
-            i18n.t("coverage.col_date", lang): [when(v) for v in rows["coverage_date"]],
+            i18n.t("coverage.col_date", lang): [_day(v) for v in rows["coverage_date"]],
             i18n.t("coverage.col_notes", lang): row_notes(rows, lang).to_list(),
         }
     )
@@ -163,14 +241,15 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
     """
     i18n.check_lang(lang)
     basis = str(table["target_basis"].iloc[0]) if len(table) else "village"
-    has = table[table["status"] != NO_DATA]
-    rated = has[has["rate"].notna()].sort_values("rate", ascending=False)
+    has = table[table["status"] == OK]
+    past = table[table["status"] == PAST]
+    rated = has[has["rank"].notna()].sort_values("rate", ascending=False)
     as_of = table.attrs.get("as_of")
     lines = [
         i18n.t(
             "coverage.story_data",
             lang,
-            as_of=pd.Timestamp(as_of).strftime("%Y-%m-%d") if as_of is not None else "–",
+            as_of=_day(as_of) if as_of is not None else "–",
             with_data=numbers.format_number(len(has), lang),
             total=numbers.format_number(len(table), lang),
             no_data=numbers.format_number(len(table) - len(has), lang),
@@ -178,6 +257,11 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
             rentan=numbers.format_number(float(has["covered_rentan"].sum()), lang),
         )
     ]
+    if len(past):
+        lines.append(i18n.t("coverage.story_past", lang,
+                            past=numbers.format_number(len(past), lang),
+                            months=numbers.format_number(
+                                table.attrs.get("staleness_months", 12), lang)))
     if not rated.empty:
         best, worst = rated.iloc[0], rated.iloc[-1]
         lines.append(
@@ -193,6 +277,10 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
                 worst_rate=numbers.format_percent(float(worst["rate"]), lang),
             )
         )
+        over = [f"{r['name']}: {over_target_reason(r, basis, lang)}"
+                for _, r in rated.iterrows() if over_target_reason(r, basis, lang)]
+        if over:
+            lines.append("; ".join(over) + ".")
         gap = rated["gap_workers"].sum()
         monthly = table.attrs.get("monthly_contribution_rp")
         lines.append(
@@ -204,6 +292,14 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
                 monthly=numbers.format_rupiah(float(monthly), lang) if monthly else "–",
             )
         )
+    unranked = has[has["rate"].notna() & has["rank"].isna()]
+    if len(unranked):
+        lines.append(i18n.t("coverage.story_unranked", lang,
+                            names=", ".join(unranked["name"].astype(str))))
+    aside = [f"{r['name']} ({set_aside_note(r, lang)})" for _, r in table.iterrows()
+             if set_aside_note(r, lang)]
+    if aside:
+        lines.append(i18n.t("coverage.story_set_aside", lang, items="; ".join(aside)))
     no_desa = int((has["target_village_reason"] == "A02").sum()) if basis == "village" else 0
     if no_desa:
         lines.append(i18n.t("coverage.story_no_desa", lang,
@@ -217,10 +313,98 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
                    estimate=numbers.format_number(flagged_e, lang))
         )
     if len(has):
-        oldest = has["coverage_date"].min()
         lines.append(
             i18n.t("coverage.story_freshness", lang,
-                   oldest=pd.Timestamp(oldest).strftime("%Y-%m-%d"),
-                   newest=pd.Timestamp(has["coverage_date"].max()).strftime("%Y-%m-%d"))
+                   oldest=_day(has["coverage_date"].min()),
+                   newest=_day(has["coverage_date"].max()))
         )
     return "\n\n".join(lines)
+
+
+def month_text(value: object, lang: str = "id") -> str:
+    """A date as month and year in the report language ("Oktober 2022"); "–" when missing."""
+    if value is None or pd.isna(value):
+        return "–"
+    when = pd.Timestamp(value)
+    return f"{i18n.t('reports.months', lang).split(',')[when.month - 1]} {when.year}"
+
+
+def period_text(start: object, end: object, lang: str = "id") -> str:
+    """A programme period in months: "Oktober–Desember 2022", "Juni 2022–Desember 2023".
+
+    Parameters
+    ----------
+    start, end : Timestamp or NaT
+        First and last day of the period; either may be missing.
+    lang : {"id", "en"}
+        Report language.
+
+    Returns
+    -------
+    str
+        The period; one end alone gives that month; "–" when both are missing.
+    """
+    a, b = month_text(start, lang), month_text(end, lang)
+    if a == "–" or b == "–":
+        return b if a == "–" else a
+    if pd.Timestamp(start).year == pd.Timestamp(end).year:
+        return f"{a.rsplit(' ', 1)[0]}–{b}" if a != b else a
+    return f"{a}–{b}"
+
+
+def history_reason(row: Mapping[str, object], months: int, lang: str = "id") -> str:
+    """Why a coverage fact is not counted, in words (``model.coverage.history_table`` row).
+
+    Parameters
+    ----------
+    row : mapping
+        ``state``, ``set_aside_reason``, ``period_start``, ``period_end``, ``known_until``.
+    months : int
+        The staleness rule (A14), for the wording.
+    lang : {"id", "en"}
+        Report language.
+
+    Returns
+    -------
+    str
+        E.g. "program berakhir Desember 2022; status sesudahnya tidak diketahui".
+    """
+    state = row["state"]
+    if state == "ended":
+        return i18n.t("reports.state_ended", lang, end=month_text(row["period_end"], lang))
+    if state == "stale":
+        return i18n.t("reports.state_stale", lang, months=numbers.format_number(months, lang),
+                      until=month_text(row["known_until"], lang))
+    if state == "not_started":
+        return i18n.t("reports.state_not_started", lang,
+                      start=month_text(row["period_start"], lang))
+    if state == "set_aside":
+        return i18n.t(f"reports.state_set_aside_{row['set_aside_reason']}", lang)
+    return i18n.t("reports.state_superseded", lang)
+
+
+def history_rows(history: pd.DataFrame, months: int, lang: str = "id") -> pd.DataFrame:
+    """The history of one kab/kota ready to show: period and reason in words.
+
+    Parameters
+    ----------
+    history : DataFrame
+        From ``model.coverage.history_table``.
+    months : int
+        The staleness rule (A14).
+    lang : {"id", "en"}
+        Report language.
+
+    Returns
+    -------
+    DataFrame
+        The rows except repeated reports (``duplicate``), with ``period`` (the programme's
+        months, or the month of the report) and ``why``.
+    """
+    rows = history[history["state"] != "duplicate"]
+    return rows.assign(
+        period=[period_text(r["period_start"], r["period_end"], lang)
+                if pd.notna(r["period_start"]) or pd.notna(r["period_end"])
+                else month_text(r["date"], lang) for _, r in rows.iterrows()],
+        why=[history_reason(r, months, lang) for _, r in rows.iterrows()],
+    )

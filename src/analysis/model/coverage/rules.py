@@ -1,4 +1,4 @@
-"""Which coverage facts count: the pick, conflict and double-count rules, and workers covered.
+"""Which coverage facts count: the pick, conflict and double-count rules.
 
 These are the rules ``data/README.md`` documents for reading the data:
 
@@ -9,19 +9,16 @@ These are the rules ``data/README.md`` documents for reading the data:
 - ``village_officials``: the perangkat desa + BPD count from combined or separate facts,
   never both.
 
-``segment_facts``, ``covered_by_segment`` and ``previous_coverage`` apply them per regency and
-segment. Everything here is pure: DataFrames in, DataFrames or numbers out.
+``analysis.model.coverage.current`` decides which facts are current on a date and
+``analysis.model.coverage.counted`` applies these rules per regency, segment and target basis.
+Everything here is pure: DataFrames in, DataFrames or numbers out.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
-import numpy as np
 import pandas as pd
-
-from analysis.core.checks import as_timestamp
 
 # Output segments, in display order, and the coverage_facts segments each one adds up.
 # perangkat_desa_bpd is handled by village_officials (combined or separate facts, not both).
@@ -34,11 +31,10 @@ SEGMENT_GROUPS: dict[str, tuple[str, ...]] = {
 }
 SEGMENTS: tuple[str, ...] = tuple(SEGMENT_GROUPS)
 
-# Segments counted against the targets. Every basis measures vulnerable (informal, non-wage)
-# workers: "1 desa 100 pekerja rentan" counts them apart from village officials (Labuhanbatu:
-# "100 per desa ... village heads and BPD already covered"), and informal workers exclude wage
-# earners. Village officials, BPD and non-ASN contract staff (wage workers) are shown in
-# covered_total and the segment chart but not counted in the rates.
+# Output groups of the vulnerable (informal, non-wage) workers, the count the informal basis
+# measures. Village officials, BPD and non-ASN contract staff (wage workers) are shown in
+# covered_total and the segment chart but never counted in a rate. Which of these groups each
+# target basis counts is in analysis.model.coverage.counted (BASIS_SEGMENTS).
 RATE_SEGMENTS: tuple[str, ...] = ("pekerja_rentan", "palm_workers", "other")
 
 # Only workers actually protected count; "planned" (announced) and "uncovered" rows describe
@@ -264,166 +260,6 @@ def village_officials(rows: pd.DataFrame) -> pd.DataFrame:
         if _names_value(sentences, combined["workers"].sum()):
             return combined
     return combined if combined["_date"].max() >= separate["_date"].max() else parts
-
-
-def segment_facts(facts: pd.DataFrame, as_of: date | str | None = None) -> pd.DataFrame:
-    """The coverage facts that make up each regency's count on ``as_of``.
-
-    For each area and output segment, the newest observation at or before ``as_of`` is used:
-
-    - ``pekerja_rentan``, ``thl_non_asn``, ``palm_workers``: the facts of the newest date;
-    - ``perangkat_desa_bpd``: the newest combined fact, or newest ``perangkat_desa`` plus newest
-      ``bpd`` when those are newer (see ``village_officials``) — never both;
-    - ``other``: ``fishers``, ``kader`` and ``other``, each at its own newest date, added.
-
-    Only facts with status ``registered`` or ``funded`` count. ``all_workers`` (every BPJS
-    participant of the area, formal workers included) is another universe and is not used here.
-
-    Parameters
-    ----------
-    facts : DataFrame
-        Rows of ``coverage_facts`` (columns ``fact_id, area_code, date, segment, workers,
-        funding_source, status, source_id, flag``).
-    as_of : date, str or None
-        Cut-off date (inclusive); None is today.
-
-    Returns
-    -------
-    DataFrame
-        The facts used, with an extra column ``group`` (output segment).
-    """
-    cutoff = as_timestamp(as_of)
-    rows = facts.copy()
-    rows["_date"] = dates_of(rows)
-    rows = rows[
-        rows["status"].isin(COVERED_STATUSES)
-        & rows["_date"].notna()
-        & (rows["_date"] <= cutoff)
-        & rows["workers"].notna()
-    ]
-    used = []
-    for _area, area_rows in rows.groupby("area_code", sort=True):
-        for group, members in SEGMENT_GROUPS.items():
-            seg_rows = area_rows[area_rows["segment"].isin(members)]
-            if seg_rows.empty:
-                continue
-            if group == "perangkat_desa_bpd":
-                chosen = village_officials(seg_rows)
-            else:
-                chosen = pd.concat(
-                    [_newest(seg_rows[seg_rows["segment"] == seg]) for seg in members]
-                )
-            if chosen.empty:
-                continue
-            # Keep only the facts the count adds, so a table of "facts used" agrees with it.
-            chosen = pd.concat(
-                [_distinct_facts(part) for _, part in chosen.groupby(["segment", "_date"])]
-            )
-            used.append(chosen.assign(group=group))
-    if not used:
-        return rows.iloc[0:0].assign(group=pd.Series(dtype=str))
-    return pd.concat(used, ignore_index=True)
-
-
-def covered_by_segment(facts: pd.DataFrame, as_of: date | str | None = None) -> pd.DataFrame:
-    """Workers covered per area and segment on ``as_of`` (see ``segment_facts`` for the rules).
-
-    ``covered_total`` is the sum of the five segments (pekerja_rentan, perangkat_desa_bpd,
-    thl_non_asn, palm_workers, other); ``covered_rentan`` the sum of ``RATE_SEGMENTS``
-    (pekerja_rentan, palm_workers, other), the count the targets are measured against. A segment
-    without facts is NaN (unknown), not 0; the sums add the known segments and are NaN when none
-    of their segments is known.
-
-    Parameters
-    ----------
-    facts : DataFrame
-        Rows of ``coverage_facts``.
-    as_of : date, str or None
-        Cut-off date (inclusive); None is today.
-
-    Returns
-    -------
-    DataFrame
-        One row per ``area_code`` with data: ``covered_<segment>`` for each segment,
-        ``covered_total``, ``covered_rentan``, ``coverage_date`` (newest fact used),
-        ``coverage_flags`` (set of flags of the facts used), ``coverage_sources`` (source ids,
-        ``;``-joined).
-    """
-    used = segment_facts(facts, as_of)
-    columns = ["area_code", *(f"covered_{s}" for s in SEGMENTS), "covered_total",
-               "covered_rentan", "coverage_date", "coverage_flags", "coverage_sources"]
-    records = []
-    for area, rows in used.groupby("area_code", sort=True):
-        record: dict[str, object] = {"area_code": area}
-        for seg in SEGMENTS:
-            seg_rows = rows[rows["group"] == seg]
-            if seg_rows.empty:
-                record[f"covered_{seg}"] = np.nan
-            else:
-                record[f"covered_{seg}"] = sum(
-                    sum_facts(part) for _, part in seg_rows.groupby(["segment", "_date"])
-                )
-        record["covered_total"] = float(np.nansum([record[f"covered_{s}"] for s in SEGMENTS]))
-        rentan = [record[f"covered_{s}"] for s in RATE_SEGMENTS]
-        record["covered_rentan"] = (
-            float(np.nansum(rentan)) if np.isfinite(rentan).any() else np.nan
-        )
-        record["coverage_date"] = rows["_date"].max()
-        record["coverage_flags"] = flags_of(rows["flag"])
-        record["coverage_sources"] = ";".join(sorted(set(rows["source_id"].dropna())))
-        records.append(record)
-    return pd.DataFrame.from_records(records, columns=columns)
-
-
-def previous_coverage(facts: pd.DataFrame, as_of: date | str | None = None) -> pd.DataFrame:
-    """Each area's covered total at its previous observation date before the current one.
-
-    The current observation date is the newest fact date at or before ``as_of``; the previous
-    one is the newest fact date before that. The previous total is ``covered_total`` computed
-    as of that previous date, with the same rules.
-
-    Parameters
-    ----------
-    facts : DataFrame
-        Rows of ``coverage_facts``.
-    as_of : date, str or None
-        Cut-off date (inclusive); None is today.
-
-    Returns
-    -------
-    DataFrame
-        ``area_code, previous_date, previous_covered_total`` for areas with an earlier
-        observation.
-    """
-    current = covered_by_segment(facts, as_of)
-    rows = facts.assign(_date=dates_of(facts))
-    counted = {seg for members in SEGMENT_GROUPS.values() for seg in members}
-    rows = rows[
-        rows["status"].isin(COVERED_STATUSES) & rows["workers"].notna()
-        & rows["segment"].isin(counted)
-    ]
-    records = []
-    for _, cur in current.iterrows():
-        earlier = rows.loc[
-            (rows["area_code"] == cur["area_code"]) & (rows["_date"] < cur["coverage_date"]),
-            "_date",
-        ]
-        if earlier.empty:
-            continue
-        prev_date = earlier.max()
-        prev = covered_by_segment(facts[facts["area_code"] == cur["area_code"]], prev_date)
-        if prev.empty:
-            continue
-        records.append(
-            {
-                "area_code": cur["area_code"],
-                "previous_date": prev_date,
-                "previous_covered_total": float(prev["covered_total"].iloc[0]),
-            }
-        )
-    return pd.DataFrame.from_records(
-        records, columns=["area_code", "previous_date", "previous_covered_total"]
-    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,14 +16,19 @@ import pandas as pd
 from analysis.core.checks import as_timestamp
 from analysis.data import tables
 from analysis.data.names import resolve_regency
-from analysis.data.parameters import default_parameters
+from analysis.data.parameters import default_parameters, load_assumptions
 from analysis.model.contributions import monthly_contribution
-from analysis.model.coverage.rules import (
-    SEGMENTS,
+from analysis.model.coverage.counted import (
+    basis_facts,
+    coverage_history,
     covered_by_segment,
+    declared_coverage,
     previous_coverage,
     segment_facts,
 )
+from analysis.model.coverage.current import SET_ASIDE, current_facts, fact_states
+from analysis.model.coverage.current import staleness_months as staleness_months_param
+from analysis.model.coverage.rules import SEGMENT_GROUPS, SEGMENTS
 from analysis.model.coverage.targets import (
     declared_targets_at,
     informal_estimates,
@@ -35,6 +40,7 @@ BASES: tuple[str, ...] = ("village", "informal", "declared")
 
 NO_DATA = "no data"
 OK = "ok"
+PAST = "past"  # coverage facts exist, but every programme had ended or gone stale (A14)
 
 
 def rank_within(rates: pd.Series) -> pd.Series:
@@ -59,10 +65,11 @@ def rank_within(rates: pd.Series) -> pd.Series:
 def ranked(table: pd.DataFrame) -> pd.DataFrame:
     """The coverage table in league order, as the league table and its chart show it.
 
-    Ranked kab/kota come first, best rank first; then the unranked: those with data but no
-    rate (no target on the basis, or data on village officials only) before those with no
-    data. Within each group the larger ``covered_total`` comes first; the sort is stable, so
-    ties keep the table's order.
+    Ranked kab/kota come first, best rank first; then the unranked: those with current data but
+    no rank (no target on the basis, data on village officials only, or a rate resting on an
+    unconfirmed figure), then those whose programmes have all ended (``"past"``), then those
+    with no data. Within each group the larger ``covered_total`` comes first; the sort is
+    stable, so ties keep the table's order.
 
     Parameters
     ----------
@@ -75,13 +82,41 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         The same rows and columns, reordered; the index is kept.
     """
-    missing = table["status"] == NO_DATA
+    order = table["status"].map({OK: 0, PAST: 1, NO_DATA: 2}).fillna(2)
     return (
-        table.assign(_missing=missing)
-        .sort_values(["rank", "_missing", "covered_total"], ascending=[True, True, False],
+        table.assign(_order=order)
+        .sort_values(["rank", "_order", "covered_total"], ascending=[True, True, False],
                      kind="stable")
-        .drop(columns="_missing")
+        .drop(columns="_order")
     )
+
+
+def _history(facts: pd.DataFrame, as_of: pd.Timestamp, months: int) -> pd.DataFrame:
+    """Per area: the end of its past coverage and the workers of the facts the data set aside."""
+    states = fact_states(facts, as_of, months)
+    counted = {s for members in SEGMENT_GROUPS.values() for s in members}
+    states = states[states["segment"].isin(counted)]
+    past = states[states["state"].isin(["ended", "stale"])]
+    aside = states[states["state"] == SET_ASIDE]
+    codes = sorted(set(states["area_code"]))
+    until = past.groupby("area_code")["known_until"].max().to_dict()
+    workers = aside.groupby("area_code")["workers_reported"].sum().to_dict()
+    reason = aside.groupby("area_code")["set_aside_reason"].first().to_dict()
+    return pd.DataFrame({
+        "regency_code": codes,
+        "past_until": pd.to_datetime(pd.Series([until.get(c, pd.NaT) for c in codes],
+                                               dtype="datetime64[ns]")),
+        "set_aside_workers": [float(workers[c]) if c in workers else np.nan for c in codes],
+        "set_aside_reason": [reason.get(c, "") for c in codes],
+    })
+
+
+def _basis_flags(row: pd.Series, basis: str) -> set[str]:
+    """Flags of the facts counted on ``basis`` and of its target."""
+    flags = row.get(f"flags_{basis}")
+    flags = set(flags) if isinstance(flags, set) else set()
+    extra = row.get({"informal": "informal_flags", "declared": "declared_flags"}.get(basis, ""))
+    return flags | (extra if isinstance(extra, set) else set())
 
 
 def build_coverage_table(
@@ -94,20 +129,29 @@ def build_coverage_table(
     monthly_contribution_rp: float,
     as_of: date | str | None = None,
     target_basis: str = "village",
+    staleness_months: int | None = None,
 ) -> pd.DataFrame:
     """Coverage of each regency against every target basis (pure; see the module docstring).
 
-    For each basis ``b`` in village / informal / declared: ``target_b``, ``rate_b`` =
-    ``covered_rentan`` ÷ target, ``gap_workers_b`` = max(target − covered_rentan, 0) and
-    ``gap_rp_year_b`` = gap × monthly contribution × 12. ``target``, ``rate``, ``gap_workers``,
-    ``gap_rp_year`` and ``rank`` repeat the chosen ``target_basis``. Without coverage data every
-    rate and gap is NaN (unknown), not 0, and ``status`` is ``"no data"``; with data only on
-    village officials or contract staff (no ``RATE_SEGMENTS``), status is ``"ok"`` but rate and
-    gap stay NaN.
+    Only facts current on ``as_of`` count (``current.fact_states``); each basis counts its own
+    facts (``counted.basis_facts``): ``covered_village``, ``covered_informal``,
+    ``covered_declared``. For each basis ``b`` in village / informal / declared: ``target_b``,
+    ``rate_b`` = ``covered_b`` ÷ target, ``gap_workers_b`` = max(target − covered_b, 0),
+    ``gap_rp_year_b`` = gap × monthly contribution × 12, ``unconfirmed_b`` (a counted fact or
+    the target is flagged UNCONFIRMED) and ``over_target_b`` (rate above 100%, which the views
+    must explain). ``covered``, ``target``, ``rate``, ``gap_workers``, ``gap_rp_year`` and
+    ``rank`` repeat the chosen ``target_basis``.
+
+    Ranks: only a rate that rests on no UNCONFIRMED figure is ranked; ``rank_of`` is the number
+    of ranked kab/kota ("3 of 11 measurable"). ``status`` is ``"ok"`` with current facts,
+    ``"past"`` when every fact had ended or gone stale (``past_until``: the last day one
+    counted), ``"no data"`` otherwise; without current facts every rate and gap is NaN
+    (unknown), never 0. ``set_aside_workers`` / ``set_aside_reason`` name figures the data say
+    not to use (a misprint, a row NOT USED).
 
     Freshness and quality: ``newest_input_date`` is the newest date among the coverage facts
     and the target of the chosen basis; ``has_unconfirmed`` / ``has_estimate`` say whether any
-    of those inputs is flagged UNCONFIRMED / ESTIMATE (an A01 informal target is an estimate).
+    input of the chosen basis is flagged UNCONFIRMED / ESTIMATE (an A01 target is an estimate).
 
     Parameters
     ----------
@@ -127,6 +171,9 @@ def build_coverage_table(
         Cut-off date; None is today.
     target_basis : {"village", "informal", "declared"}
         Basis of ``rate``, ``gap_*`` and ``rank``.
+    staleness_months : int, optional
+        Months a count without an end date stays current (A14); the parameter
+        ``coverage.staleness_months`` when omitted.
 
     Returns
     -------
@@ -135,52 +182,58 @@ def build_coverage_table(
     """
     if target_basis not in BASES:
         raise ValueError(f"target_basis must be one of {', '.join(BASES)}, got {target_basis!r}")
+    cutoff = as_timestamp(as_of)
+    months = staleness_months_param(cutoff) if staleness_months is None else staleness_months
     keep = [c for c in ("regency_code", "name", "short_name", "type", "desa", "kelurahan")
             if c in regencies.columns]
     table = regencies[keep].sort_values("regency_code").reset_index(drop=True)
     codes = set(table["regency_code"])
     facts = facts[facts["area_code"].isin(codes)]
-    covered = covered_by_segment(facts, as_of).rename(columns={"area_code": "regency_code"})
-    previous = previous_coverage(facts, as_of).rename(columns={"area_code": "regency_code"})
-    declared = declared_targets_at(targets[targets["area_code"].isin(codes)], as_of).rename(
-        columns={"area_code": "regency_code"}
-    )
+    covered = covered_by_segment(facts, cutoff, months).rename(
+        columns={"area_code": "regency_code"})
+    previous = previous_coverage(facts, cutoff, months).rename(
+        columns={"area_code": "regency_code"})
+    declared = declared_targets_at(targets[targets["area_code"].isin(codes)], cutoff)
+    declared = declared.merge(declared_coverage(facts, declared, cutoff, months),
+                              on="area_code", how="left")
+    declared = declared.rename(columns={"area_code": "regency_code"})
     table = (
         table.merge(covered, on="regency_code", how="left")
         .merge(village_targets(regencies, workers_per_desa), on="regency_code", how="left")
         .merge(informal, on="regency_code", how="left")
         .merge(declared, on="regency_code", how="left")
         .merge(previous, on="regency_code", how="left")
+        .merge(_history(facts, cutoff, months), on="regency_code", how="left")
     )
     has_data = table["coverage_date"].notna()
-    table["status"] = np.where(has_data, OK, NO_DATA)
+    table["status"] = np.select([has_data, table["past_until"].notna()], [OK, PAST], NO_DATA)
     annual = float(monthly_contribution_rp) * 12
     for basis in BASES:
         target = table[f"target_{basis}"].astype(float)
-        cov = table["covered_rentan"].astype(float)
+        cov = table[f"covered_{basis}"].astype(float)
         usable = has_data & (target > 0) & cov.notna()
         table[f"rate_{basis}"] = np.where(usable, cov / target, np.nan)
         gap = np.where(usable, np.maximum(target - cov, 0), np.nan)
         table[f"gap_workers_{basis}"] = gap
         table[f"gap_rp_year_{basis}"] = gap * annual
+        flags = [_basis_flags(row, basis) for _, row in table.iterrows()]
+        table[f"unconfirmed_{basis}"] = ["UNCONFIRMED" in f for f in flags]
+        table[f"over_target_{basis}"] = table[f"rate_{basis}"] > 1
     table["target_basis"] = target_basis
-    table["target"] = table[f"target_{target_basis}"]
-    table["rate"] = table[f"rate_{target_basis}"]
-    table["gap_workers"] = table[f"gap_workers_{target_basis}"]
-    table["gap_rp_year"] = table[f"gap_rp_year_{target_basis}"]
-    table["rank"] = rank_within(table["rate"])
+    for column in ("covered", "target", "rate", "gap_workers", "gap_rp_year"):
+        table[column] = table[f"{column}_{target_basis}"]
+    rankable = table["rate"].where(~table[f"unconfirmed_{target_basis}"])
+    table["rank"] = rank_within(rankable)
+    table["rank_of"] = int(table["rank"].notna().sum())
     table["change_since_previous"] = table["covered_total"] - table["previous_covered_total"]
 
     basis_date = {"village": None, "informal": "informal_date", "declared": "target_declared_date"}
-    basis_flags = {"village": None, "informal": "informal_flags", "declared": "declared_flags"}
     newest, unconfirmed, estimate = [], [], []
     for _, row in table.iterrows():
         dates = [row["coverage_date"]]
-        flags = set(row["coverage_flags"]) if isinstance(row["coverage_flags"], set) else set()
+        flags = _basis_flags(row, target_basis)
         if basis_date[target_basis]:
             dates.append(row[basis_date[target_basis]])
-            extra = row[basis_flags[target_basis]]
-            flags |= extra if isinstance(extra, set) else set()
         dates = [d for d in dates if pd.notna(d)]
         newest.append(max(dates) if dates else pd.NaT)
         unconfirmed.append("UNCONFIRMED" in flags)
@@ -243,14 +296,17 @@ def coverage_table(
     -------
     DataFrame
         One row per kab/kota (see ``build_coverage_table``). ``attrs`` holds ``as_of``,
-        ``province``, ``workers_per_desa``, ``monthly_contribution_rp`` and ``target_basis``.
+        ``province``, ``workers_per_desa``, ``monthly_contribution_rp``, ``target_basis`` and
+        ``staleness_months``.
     """
     cutoff = as_timestamp(as_of)
     inputs = load_inputs(province) if inputs is None else inputs
     per_desa = float(default_parameters().get("targets.workers_per_desa", on=cutoff.date()))
     monthly = monthly_contribution("jkk-jkm", on=cutoff.date())
+    # A01 takes its three province inputs at the reference date of its log entry.
+    reference = load_assumptions().get("A01", {}).get("reference_date")
     province_inputs = province_informal_inputs(
-        inputs["labour_force"], inputs["population_poverty"], province, cutoff
+        inputs["labour_force"], inputs["population_poverty"], province, cutoff, reference
     )
     informal = informal_estimates(
         inputs["regencies"], inputs["population_poverty"], inputs["labour_force"],
@@ -265,6 +321,7 @@ def coverage_table(
         as_of=cutoff, province=province, workers_per_desa=per_desa,
         monthly_contribution_rp=monthly, target_basis=target_basis,
         informal_province_note=province_inputs["note"],
+        staleness_months=staleness_months_param(cutoff),
     )
     return table
 
@@ -292,19 +349,22 @@ def regency_summary(
     -------
     dict
         The regency's row of ``coverage_table`` (NaN stays NaN), plus ``regencies_ranked``
-        (kab/kota in the province) and ``monthly_contribution_rp``.
+        (kab/kota ranked, i.e. measurable: the N of "rank 3 of N"), ``regencies_total``
+        (kab/kota in the province), ``monthly_contribution_rp`` and ``staleness_months``.
     """
     code = _code(regency_code)
     table = coverage_table(code.split(".")[0], as_of, target_basis)
     row = table.set_index("regency_code").loc[code]
     summary = {"regency_code": code, **row.to_dict()}
-    summary["regencies_ranked"] = len(table)
+    summary["regencies_ranked"] = int(table["rank"].notna().sum())
+    summary["regencies_total"] = len(table)
     summary["monthly_contribution_rp"] = table.attrs["monthly_contribution_rp"]
+    summary["staleness_months"] = table.attrs["staleness_months"]
     return summary
 
 
 def segment_table(regency_code: str, as_of: date | str | None = None) -> pd.DataFrame:
-    """The coverage facts behind one kab/kota's count, by segment (see ``segment_facts``).
+    """The coverage facts behind one kab/kota's counts, by segment, and the bases counting them.
 
     Parameters
     ----------
@@ -316,14 +376,72 @@ def segment_table(regency_code: str, as_of: date | str | None = None) -> pd.Data
     Returns
     -------
     DataFrame
-        ``group, segment, date, workers, funding_source, programmes, status, source_id, flag,
-        note, fact_id``, ordered by segment group and date.
+        ``group, segment, date, workers`` (counted: reported minus uncovered parts),
+        ``workers_reported, uncovered_part, funding_source, programmes, status, period_start,
+        period_end, known_until, source_id, flag, note, fact_id`` and ``in_total``,
+        ``in_village``, ``in_informal``, ``in_declared`` (whether the "all groups" count and
+        each basis' numerator include the fact; ``counted.basis_facts``), ordered by segment
+        group and date.
+    """
+    code = _code(regency_code)
+    cutoff = as_timestamp(as_of)
+    facts = tables.load_table("coverage_facts")
+    facts = facts[facts["area_code"] == code]
+    current = current_facts(facts, cutoff)
+    used = segment_facts(facts, cutoff)
+    bases = {"village": basis_facts(current, "village"),
+             "informal": basis_facts(current, "informal")}
+    targets = tables.load_table("declared_targets")
+    declared = declared_targets_at(targets[targets["area_code"] == code], cutoff)
+    if not declared.empty:
+        target = declared.iloc[0]
+        bases["declared"] = basis_facts(current, "declared", pd.Series(
+            {"segment": target["target_declared_segment"],
+             "source_id": target["target_declared_source"]}))
+    extra = pd.concat([b for b in bases.values() if not b.empty] or [current.iloc[0:0]])
+    extra = extra[~extra["fact_id"].isin(used["fact_id"])].drop_duplicates("fact_id")
+    extra = extra.assign(group=extra["segment"].map(
+        {s: g for g, members in SEGMENT_GROUPS.items() for s in members}))
+    used = pd.concat([used, extra], ignore_index=True)
+    used["in_total"] = used["fact_id"].isin(segment_facts(facts, cutoff)["fact_id"])
+    for basis in ("village", "informal", "declared"):
+        chosen = bases.get(basis)
+        ids = set() if chosen is None else set(chosen["fact_id"])
+        used[f"in_{basis}"] = used["fact_id"].isin(ids)
+    order = {g: i for i, g in enumerate(SEGMENTS)}
+    columns = ["group", "segment", "date", "workers", "workers_reported", "uncovered_part",
+               "funding_source", "programmes", "status", "period_start", "period_end",
+               "known_until", "source_id", "flag", "note", "fact_id", "in_total", "in_village",
+               "in_informal", "in_declared"]
+    used = used.assign(_order=used["group"].map(order)).sort_values(["_order", "date"])
+    return used[[c for c in columns if c in used.columns]].reset_index(drop=True)
+
+
+def history_table(regency_code: str, as_of: date | str | None = None) -> pd.DataFrame:
+    """The coverage facts of one kab/kota that do not count on ``as_of``, and why.
+
+    Parameters
+    ----------
+    regency_code : str
+        Code or name.
+    as_of : date, str or None
+        Cut-off date; None is today.
+
+    Returns
+    -------
+    DataFrame
+        ``state`` (``ended``, ``stale``, ``not_started``, ``set_aside``, ``duplicate``,
+        ``superseded``), ``set_aside_reason, segment, date, period_start, period_end,
+        known_until, stale_after, workers, workers_reported, funding_source, status,
+        source_id, flag, note, fact_id``, newest first (see ``counted.coverage_history``).
+        A fact counted on any basis (``segment_table``) is not history.
     """
     code = _code(regency_code)
     facts = tables.load_table("coverage_facts")
-    used = segment_facts(facts[facts["area_code"] == code], as_of)
-    order = {g: i for i, g in enumerate(SEGMENTS)}
-    columns = ["group", "segment", "date", "workers", "funding_source", "programmes", "status",
-               "source_id", "flag", "note", "fact_id"]
-    used = used.assign(_order=used["group"].map(order)).sort_values(["_order", "date"])
-    return used[[c for c in columns if c in used.columns]].reset_index(drop=True)
+    facts = facts[facts["area_code"] == code]
+    used = set(segment_table(code, as_of)["fact_id"])
+    rows = coverage_history(facts, as_of, used_ids=used)
+    columns = ["state", "set_aside_reason", "segment", "date", "period_start", "period_end",
+               "known_until", "stale_after", "workers", "workers_reported", "funding_source",
+               "status", "source_id", "flag", "note", "fact_id"]
+    return rows[[c for c in columns if c in rows.columns]].reset_index(drop=True)

@@ -52,11 +52,15 @@ def province_informal_inputs(
     population: pd.DataFrame,
     province: str,
     as_of: date | str | None = None,
+    reference_date: date | str | None = None,
 ) -> dict[str, object]:
-    """Province figures for the A01 informal-worker estimate.
+    """Province figures for the A01 informal-worker estimate, all from one reference date.
 
     Employment ratio = province ``employed`` ÷ province ``population``; informal share =
-    province ``informal_share_pct`` ÷ 100; both the newest at or before ``as_of``.
+    province ``informal_share_pct`` ÷ 100. All three are the newest at or before one date:
+    ``reference_date`` (the date the assumptions log gives A01, ``reference_date`` of entry
+    A01) or ``as_of`` when that is earlier. Taking each input at its own newest date would mix
+    periods (August 2025 employment over a June 2022 population), which the log rules out.
 
     Parameters
     ----------
@@ -68,14 +72,19 @@ def province_informal_inputs(
         Province code, e.g. ``"12"``.
     as_of : date, str or None
         Cut-off date; None is today.
+    reference_date : date, str or None
+        A01's reference date; None takes the inputs at ``as_of``.
 
     Returns
     -------
     dict
-        ``employment_ratio``, ``informal_share`` (NaN when missing), ``period`` (newest input),
-        ``flags`` (set) and ``note`` (the arithmetic).
+        ``employment_ratio``, ``informal_share`` (NaN when missing), ``period`` (the date the
+        inputs are taken at), ``flags`` (set) and ``note`` (the arithmetic, each input with its
+        period).
     """
     cutoff = as_timestamp(as_of)
+    if reference_date is not None:
+        cutoff = min(cutoff, as_timestamp(reference_date))
     lf = labour_force[labour_force["area_code"] == province]
     employed = newest_value(lf[lf["indicator"] == "employed"], cutoff)
     share = newest_value(lf[lf["indicator"] == "informal_share_pct"], cutoff)
@@ -91,12 +100,12 @@ def province_informal_inputs(
     return {
         "employment_ratio": ratio,
         "informal_share": informal_share,
-        "period": max(employed["_when"], share["_when"], pop["_when"]),
+        "period": cutoff,
         "flags": flags_of([employed["flag"], share["flag"], pop["flag"]]),
         "note": (
             f"employed {employed['value']:.0f} ({employed['period']}) / population "
             f"{pop['value']:.0f} ({pop['year']}) = {ratio:.4f}; informal share "
-            f"{share['value']}% ({share['period']})"
+            f"{share['value']}% ({share['period']}); all taken at {cutoff.date()}"
         ),
     }
 
@@ -216,7 +225,9 @@ def declared_targets_at(targets: pd.DataFrame, as_of: date | str | None = None) 
     -------
     DataFrame
         ``area_code, target_declared, target_declared_date, target_declared_basis,
-        declared_flags`` (set).
+        target_declared_segment, target_declared_source`` (the programme the target belongs
+        to: its segment and source, see ``counted.declared_coverage``), ``declared_flags``
+        (set).
     """
     cutoff = as_timestamp(as_of)
     rows = targets.assign(_date=dates_of(targets))
@@ -229,6 +240,8 @@ def declared_targets_at(targets: pd.DataFrame, as_of: date | str | None = None) 
             "target_declared": newest["target_workers"].astype(float).to_numpy(),
             "target_declared_date": newest["_date"].to_numpy(),
             "target_declared_basis": newest["basis"].fillna("").to_numpy(),
+            "target_declared_segment": newest["segment"].fillna("").to_numpy(),
+            "target_declared_source": newest["source_id"].fillna("").to_numpy(),
             "declared_flags": [flags_of([f]) for f in newest["flag"]],
         }
     )

@@ -50,7 +50,7 @@ def _top_legend(ax, title: str, ncol: int = 2) -> None:
 
 
 def _no_data_count(table: pd.DataFrame) -> int:
-    return int((table["status"] == "no data").sum())
+    return int((table["status"] != "ok").sum())
 
 
 def coverage_by_regency(
@@ -61,9 +61,9 @@ def coverage_by_regency(
 ) -> Figure:
     """League-table chart: workers covered per kab/kota, with each target basis as a marker.
 
-    Bars are ordered by ``rank`` (best first); kab/kota without coverage data are listed last
-    with a grey hatched stub and the words "no data". The rate against the table's own basis
-    (``target_basis``) is written at the end of each bar.
+    Bars are ordered by ``rank`` (best first); kab/kota without current coverage are listed
+    last with a grey hatched stub and the words "no data" or "programme ended". The rate
+    against the table's own basis (``target_basis``) is written at the end of each bar.
 
     Parameters
     ----------
@@ -88,8 +88,10 @@ def coverage_by_regency(
     fig, ax = plt.subplots(figsize=(8.0, 1.2 + 0.26 * n))
     y = np.arange(n)[::-1]
     covered = rows["covered_total"].astype(float)
-    rentan = rows["covered_rentan"].astype(float).fillna(0)
-    has_data = rows["status"] != "no data"
+    # The blue bar is what the basis counts; only current coverage is drawn.
+    counted = rows["covered"] if "covered" in rows else rows["covered_rentan"]
+    rentan = counted.astype(float).fillna(0)
+    has_data = rows["status"] == "ok"
     ax.barh(y[has_data], rentan[has_data], height=0.65, color=PALETTE["blue"],
             label=i18n.t("figures.workers_counted", lang))
     others = (covered - rentan).where(has_data, 0)
@@ -109,9 +111,12 @@ def coverage_by_regency(
     column = blended_transform_factory(ax.transAxes, ax.transData)
     ax.text(1.01, n - 0.45, i18n.t("figures.rate_column", lang), transform=column, fontsize=7,
             fontweight="bold", va="bottom")
-    for yy, rate, ok in zip(y, rows["rate"].astype(float), has_data, strict=True):
+    for yy, rate, ok, status in zip(y, rows["rate"].astype(float), has_data, rows["status"],
+                                    strict=True):
         if not ok:
             text, colour = i18n.t("common.no_data", lang), PALETTE["grey"]
+            if status == "past":
+                text = i18n.t("figures.past", lang)
         else:
             text, colour = numbers.format_percent(rate, lang), PALETTE["black"]
         ax.text(1.01, yy, text, transform=column, va="center", fontsize=7, color=colour)
@@ -144,7 +149,7 @@ def segment_breakdown(table: pd.DataFrame, lang: str = "id", title: str | None =
     Figure
     """
     i18n.check_lang(lang)
-    rows = table[table["status"] != "no data"].sort_values(
+    rows = table[table["status"] == "ok"].sort_values(
         "covered_total", ascending=True, kind="stable"
     )
     n = max(len(rows), 1)

@@ -63,15 +63,16 @@ def _map_legend(fig: Figure, ax, cmap, norm, lang: str, no_target: bool) -> None
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02,
                        format=percent_formatter(lang), extend="max")
     bar.set_label(i18n.t("figures.coverage_rate", lang))
-    handles = [Patch(label=i18n.t("common.no_data", lang), **NO_DATA_STYLE)]
+    handles = [Patch(label=i18n.t("figures.no_current_data", lang), **NO_DATA_STYLE)]
     if no_target:
         handles.append(Patch(label=i18n.t("figures.no_target", lang), **NO_TARGET_STYLE))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0))
 
 
 def _missing_style(status: object) -> dict[str, object]:
-    """Grey hatch for "no data"; plain pale grey where data exist but no rate can be computed."""
-    return NO_DATA_STYLE if status == "no data" else NO_TARGET_STYLE
+    """Grey hatch for no current data (none, or programmes ended); plain pale grey where current
+    data exist but no rate can be computed."""
+    return NO_TARGET_STYLE if status == "ok" else NO_DATA_STYLE
 
 
 def tile_map(
@@ -130,7 +131,7 @@ def tile_map(
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(title or i18n.t("figures.map_title", lang), loc="left")
-    no_target = bool(((tiles["status"] != "no data") & tiles[value].isna()).any())
+    no_target = bool(((tiles["status"] == "ok") & tiles[value].isna()).any())
     _map_legend(fig, ax, cmap, norm, lang, no_target)
     _footnote(fig, i18n.t("figures.tile_note", lang))
     return fig
@@ -208,7 +209,7 @@ def choropleth(
     ax.set_title(title or i18n.t("figures.map_title", lang), loc="left")
     shown = table[table["regency_code"].isin(set(codes))]
     _map_legend(fig, ax, cmap, norm, lang,
-                bool(((shown["status"] != "no data") & shown[value].isna()).any()))
+                bool(((shown["status"] == "ok") & shown[value].isna()).any()))
     return fig
 
 

@@ -1,0 +1,76 @@
+"""The coverage and DBH Sawit sections of the briefs, read as text (no PDF build).
+
+Each test names the figure a regent's staff must see, worked out from the data rows in the
+comment; the section's Markdown/plain representation is what the PDF, HTML and XLSX show.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.briefs import ProvinceBrief, RegencyBrief
+from analysis.model.coverage import coverage_table
+
+AS_OF = "2026-02-01"
+
+
+def _text(section) -> str:
+    return repr(section).replace("\n", " ")
+
+
+@pytest.fixture(scope="module")
+def measurable() -> int:
+    return int(coverage_table("12", AS_OF)["rank"].notna().sum())
+
+
+def test_labuhanbatu_coverage_is_100_percent_and_ranked_of_n_measurable(measurable):
+    text = _text(RegencyBrief("12.10", as_of=AS_OF).coverage())
+    # 7.500 village workers / (100 × 75 desa) = 100,0%; 210,7% appears nowhere.
+    assert "100,0%" in text and "210,7%" not in text
+    assert f"peringkat 1 dari {measurable} yang terukur" in text
+    assert f"1 dari {measurable}" in text
+    # The 2024 counts are history with their reason, not coverage.
+    assert "5.897" in text and "status sesudahnya tidak diketahui" in text
+
+
+def test_tapanuli_tengah_misprint_is_named_and_not_ranked():
+    text = _text(RegencyBrief("12.01", as_of=AS_OF).coverage())
+    assert "17.589" in text and "salah cetak" in text
+    assert "110,6%" not in text and "tanpa peringkat" in text
+
+
+def test_medan_declared_basis_and_one_month_payers():
+    text = _text(RegencyBrief("12.71", as_of=AS_OF).coverage())
+    # (37.058 − 18.152) / 50.025 = 18.906 / 50.025 = 37,8%; 109,8% appears nowhere.
+    assert "37,8%" in text and "109,8%" not in text
+    assert "18.152" in text and "18.906" in text
+
+
+@pytest.mark.parametrize(("code", "period"), [("12.22", "Oktober–Desember 2022"),
+                                              ("12.03", "Juni 2022"), ("12.07", "Juli 2022")])
+def test_2022_programmes_are_history(code, period):
+    text = _text(RegencyBrief(code, as_of=AS_OF).coverage())
+    assert "riwayat" in text and period in text
+    assert "tanpa peringkat" in text
+
+
+def test_dairi_dbh_2023_shown_with_its_year_beside_2026():
+    text = _text(RegencyBrief("12.11", as_of=AS_OF).dbh())
+    assert "| 2023 | Rp8.513.744.000 |" in text
+    assert "| 2026 | Rp1.508.376.000 |" in text and "UNCONFIRMED" in text
+    # 1.496 (2026 × 20% / 201.600) to 8.446 (2023 × 20% / 201.600) palm workers a year.
+    assert "1.496 sampai 8.446 pekerja sawit" in text
+
+
+def test_mandailing_natal_not_used_row_is_only_named_as_not_used():
+    text = _text(RegencyBrief("12.13", as_of=AS_OF).dbh())
+    assert "| 2023 | Rp9.543.279.000 |" in text
+    assert "Rp9.150.000.000" in text and "tidak dipakai" in text
+    assert "| 2023 | Rp9.150.000.000 |" not in text
+
+
+def test_province_dbh_table_has_a_column_per_year():
+    text = _text(ProvinceBrief("12", as_of=AS_OF).dbh())
+    assert "DBH 2023" in text and "DBH 2026" in text
+    # Dairi's 2023 allocation stays beside the unconfirmed 2026 one (marked *).
+    assert "Rp8,51 miliar" in text and "Rp1,51 miliar*" in text
