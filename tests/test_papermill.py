@@ -1,8 +1,8 @@
 """The notebooks as a researcher runs them with papermill: parameters typed any way still work.
 
 papermill reads ``-p regency_code 12.10`` as the float 12.1; the first code cell of each notebook
-turns it back into the code ``"12.10"`` (``analysis.core.checks.notebook_parameters``). These
-tests run the notebooks through papermill's own API and command line, on a real kernel.
+turns it back into the code ``"12.10"`` (``analysis.views.parameters.notebook_parameters``).
+These tests run the notebooks through papermill's own API and command line, on a real kernel.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from datetime import date, datetime
 import pytest
 
 from analysis.core import config
-from analysis.core.checks import notebook_parameters
 from analysis.core.errors import UserError
+from analysis.views.parameters import notebook_parameters
 
 
 @pytest.mark.parametrize(
