@@ -7,8 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JOBS   ?= 2
+NOTEBOOKS ?= notebooks/*.ipynb
 
-.PHONY: help venv reports test lint check-data clean clean-reports benchmark
+.PHONY: help venv reports test lint strip check-data clean clean-reports benchmark
 
 help: ## List the targets
 	@echo "Targets:"
@@ -36,6 +37,9 @@ test: $(STAMP) ## Run the whole test suite (unit tests, data checks, notebooks v
 
 lint: $(STAMP) ## Run ruff over the code and the notebooks
 	$(BIN)/ruff check .
+
+strip: $(STAMP) ## Remove outputs from the notebooks (after Run All + Save in JupyterLab)
+	$(BIN)/nbstripout --keep-id $(NOTEBOOKS)
 
 check-data: $(STAMP) ## Validate the shipped dataset and any imported user data
 	$(BIN)/python -m analysis data check

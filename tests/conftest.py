@@ -3,6 +3,9 @@
 ``FIXTURES`` is the folder ``tests/fixtures``. Tests in any sub-folder get it through the
 ``fixtures_dir`` fixture (test modules are not a package, so they cannot import this file).
 
+``stored_outputs`` is the check that refuses a notebook saved with its outputs (JupyterLab's
+*Save*), with the message that says how to strip them.
+
 ``fixture_data`` points the data layer at the hand-written tables of ``tests/fixtures/data``
 (through ``config.RAW``, which every loader reads at call time) and the user data folder at an
 empty temporary folder; ``user_dir`` is that user folder, ``raw_copy`` a writable copy of the
@@ -12,7 +15,9 @@ and assumptions log, whose values the model tests state their arithmetic with.
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,3 +76,28 @@ def fixture_rates(monkeypatch) -> Path:
     folder = FIXTURES / "parameters"
     monkeypatch.setattr(config, "PARAMETERS", folder)
     return folder
+
+
+def _stored_outputs(path: Path) -> str | None:
+    """Why the repository refuses notebook ``path`` as saved (outputs, counts), or None."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    found = [
+        what
+        for what, key in (("outputs", "outputs"), ("execution counts", "execution_count"))
+        if any(c.get(key) for c in code)
+    ]
+    if not found:
+        return None
+    return (
+        f"{path.name} has stored {' and '.join(found)} (saved after running): run `make strip`, "
+        f"or `.venv/bin/nbstripout --keep-id notebooks/{path.name}` (Windows: "
+        f"`.venv\\Scripts\\nbstripout --keep-id notebooks\\{path.name}`); README, 'Working in "
+        "JupyterLab'"
+    )
+
+
+@pytest.fixture(scope="session")
+def stored_outputs() -> Callable[[Path], str | None]:
+    """The check of a notebook file for stored outputs: a message saying how to strip, or None."""
+    return _stored_outputs

@@ -77,6 +77,21 @@ def test_billions_with_a_decimal_comma(capsys):
     assert json.loads(out)["workers"] == 7_440
 
 
+@pytest.mark.parametrize("budget", ["Rp 1,2 M", "1,2 M", "Rp1,2M", "1,2 miliar", "1.200 jt"])
+def test_miliar_shorthand_m(capsys, budget):
+    # "M" in Indonesian budgets is miliar: Rp1,2 miliar / (12 × 16.800 = 201.600) = 5.952,38
+    # → 5.952 workers. "1.200 jt" is the same amount in juta (1.200 × 10^6).
+    code, out, _ = run(capsys, "--budget", budget, "--months", "12", "--json")
+    assert code == 0
+    assert json.loads(out)["workers"] == 5_952
+
+
+def test_lower_case_m_is_refused_with_the_spelling_to_use(capsys):
+    code, out, err = run(capsys, "--budget", "Rp 1,2 m", "--months", "12")
+    assert code == 2 and out == ""
+    assert "write M for miliar, jt for juta" in err
+
+
 def test_pu_package_with_a_wage(capsys):
     # Dairi 2023: 2.814 × 12 × (0,54% × 2.539.444 = 13.713) = 463.060.584
     code, out, _ = run(

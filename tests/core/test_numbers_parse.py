@@ -41,6 +41,15 @@ def test_parse_number(text, expected):
         ("Rp 9,25 miliar", 9_250_000_000),  # 9.25 × 10^9
         ("588juta", 588_000_000),
         ("201.600", 201_600),  # 12 months × Rp16.800
+        ("Rp 1,2 M", 1_200_000_000),  # M = miliar in Indonesian budgets: 1.2 × 10^9
+        ("1,2 M", 1_200_000_000),
+        ("Rp1,2M", 1_200_000_000),
+        ("1,2 miliar", 1_200_000_000),
+        ("Rp 2 T", 2_000_000_000_000),  # T = triliun: 2 × 10^12
+        ("294 jt", 294_000_000),  # jt = juta: 294 × 10^6
+        ("294jt.", 294_000_000),
+        ("250 rb", 250_000),  # rb = ribu: 250 × 10^3
+        ("250 ribu", 250_000),
         (1_500_000_000.0, 1_500_000_000),
     ],
 )
@@ -64,10 +73,19 @@ def test_parse_percent(text, expected):
     assert parse_percent(text) == pytest.approx(expected, abs=1e-12)
 
 
-@pytest.mark.parametrize("text", ["dua ribu", "", "  ", "abc", "1.50.000", "12,5%", "1,5 M", True])
+@pytest.mark.parametrize(
+    "text", ["dua ribu", "", "  ", "abc", "1.50.000", "12,5%", "1,5 X", "M", True]
+)
 def test_parse_number_rejects(text):
     with pytest.raises(ValueError):
         parse_number(text)
+
+
+@pytest.mark.parametrize("text", ["1,5 m", "Rp 1,2m", "3 t"])
+def test_lower_case_m_and_t_are_refused_not_guessed(text):
+    # "m" could be million (English) or miliar: a thousandfold error is worse than a question.
+    with pytest.raises(ValueError, match="write M for miliar"):
+        parse_rupiah(text)
 
 
 def test_parse_rupiah_rejects_percent():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 from datetime import datetime
 from pathlib import Path
 
@@ -405,3 +406,19 @@ def test_frame_written_is_machine_readable(user_dir):
     assert ",4979," in text and ";" not in text
     frame = pd.read_csv(user_dir / "coverage_facts.csv", dtype=str)
     assert len(frame) == 3
+
+
+def test_failed_import_suggests_a_check_command_that_works(user_dir, tmp_path, capsys):
+    # The command the message suggests, run as written (a file name with a space, a file that
+    # names no source_id), lists every problem instead of stopping on a missing option.
+    path = tmp_path / "peserta bad.csv"
+    text = (GOOD / "peserta_bpjs.csv").read_text(encoding="utf-8-sig")
+    path.write_text(text.replace(";4.979;", ";-5;").replace(";1.500;", ";dua;"), encoding="utf-8")
+    assert main(["data", "import", str(path), *SOURCE]) == 2
+    command = capsys.readouterr().err.split("`")[1]
+    words = shlex.split(command)
+    assert words[:5] == ["python", "-m", "analysis", "data", "check"]
+    assert main(words[3:]) == 2
+    listed = capsys.readouterr().err
+    assert "-5 is below the minimum 0" in listed
+    assert "not a number: 'dua'" in listed

@@ -1,23 +1,34 @@
 """What keeps a scheduled build safe: one run per output folder, a build log, a time limit.
 
 ``build_lock`` refuses a second run on the same folder (exit code 3), ``BuildLog`` appends to
-``build.log`` (rotated once it grows large) and ``time_limit`` stops a notebook that runs longer
-than its limit. These are the only places of the build that open files directly.
+``build.log`` (rotated once it grows large), ``time_limit`` stops a notebook that runs longer
+than its limit and ``peak_rss_mb`` reports the memory a worker used. These are the only places of
+the build that open files directly.
+
+Everything here behaves the same on Linux, macOS and Windows: the lock is an operating-system
+file lock taken through ``filelock`` (released by the system if the process dies), the time
+limit is a watchdog thread rather than a Unix alarm signal, and memory is read through
+``psutil`` (or ``resource`` where the system keeps a peak).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import os
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+
+import filelock
 
 from analysis.core.errors import ReportsLocked, ReportTimeout
 
 BUILD_LOG = "build.log"
 LOCK_FILE = ".lock"
+HOLDER_FILE = ".lock.holder"  # who holds the lock: "pid N since T" (information only)
 LOG_MAX_BYTES = 2_000_000  # build.log is rotated to build.log.1 beyond this size
 DEFAULT_TIMEOUT_S = 600.0
 
@@ -26,37 +37,36 @@ DEFAULT_TIMEOUT_S = 600.0
 def build_lock(out: Path) -> Iterator[None]:
     """Hold an exclusive, non-blocking lock on ``<out>/.lock`` while building.
 
+    The lock is the operating system's (``flock`` on Linux and macOS, ``LockFileEx`` on
+    Windows), so a run that crashes or is killed releases it. ``<out>/.lock.holder`` names the
+    process holding it, for the message of a refused run.
+
     Raises
     ------
     ReportsLocked
         When another run holds the lock.
     """
-    import fcntl
-
     path = out / LOCK_FILE
-    handle = open(path, "a+")
+    holder = out / HOLDER_FILE
+    lock = filelock.FileLock(str(path), timeout=0)
     try:
+        lock.acquire()
+    except filelock.Timeout:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip()
-            raise ReportsLocked(
-                f"another report build is running in {out} ({holder or 'lock held'}); "
-                f"lock file {path}. Wait for it to finish, then run again."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {now()}\n")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            who = holder.read_text(encoding="utf-8").strip()
+        except OSError:
+            who = ""
+        raise ReportsLocked(
+            f"another report build is running in {out} ({who or 'lock held'}); "
+            f"lock file {path}. Wait for it to finish, then run again."
+        ) from None
+    try:
+        holder.write_text(f"pid {os.getpid()} since {now()}\n", encoding="utf-8")
+        yield
     finally:
-        handle.close()
+        with contextlib.suppress(OSError):
+            holder.unlink()
+        lock.release()
 
 
 class BuildLog:
@@ -80,27 +90,94 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def _raise_in(thread_id: int, exc_type: type[BaseException] | None) -> None:
+    """Make ``thread_id`` raise ``exc_type`` at its next Python instruction (None: cancel)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc_type) if exc_type else None
+    )
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ``ReportTimeout`` in this process after ``seconds`` (no limit when None or 0).
+    """Raise ``ReportTimeout`` in the calling thread after ``seconds`` (no limit: None or 0).
 
-    The in-process engine has no kernel to kill, so a hung notebook is stopped with an alarm
-    signal. Signals reach only the main thread; elsewhere no limit is set.
+    A watchdog thread waits for the limit, then raises the error in the thread running the
+    notebook; the in-process engine has no kernel to kill. This works the same on every system
+    and in any thread (a worker process's main thread or the command's own). The error arrives
+    at the notebook's next Python instruction: a cell blocked inside one long call (a C
+    extension, ``time.sleep``) stops when that call returns.
+
+    Parameters
+    ----------
+    seconds : float or None
+        The limit; None or 0 sets none.
+
+    Raises
+    ------
+    ReportTimeout
+        Inside the block, when it runs longer than ``seconds``. Raised inside a notebook cell,
+        it becomes that cell's error ("ReportTimeout: stopped after 1 s (time limit, ...)").
     """
-    import signal
-    import threading
-
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    if not seconds:
         yield
         return
+    message = f"stopped after {seconds:g} s (time limit, see --timeout)"
+    # The pending exception is given as a class; this one carries the message.
+    expired = type("ReportTimeout", (ReportTimeout,), {"__init__": _timeout_init(message)})
+    target = threading.get_ident()
+    done = threading.Event()
+    guard = threading.Lock()  # the watchdog fires only while the block is still running
+    state = {"running": True}
 
-    def stop(_signum: int, _frame: Any) -> None:
-        raise ReportTimeout(f"stopped after {seconds:g} s (time limit, see --timeout)")
+    def watchdog() -> None:
+        if not done.wait(seconds):
+            with guard:
+                if state["running"]:
+                    _raise_in(target, expired)
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    thread = threading.Thread(target=watchdog, name="report-time-limit", daemon=True)
+    thread.start()
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        with guard:
+            state["running"] = False
+            _raise_in(target, None)  # a limit reached as the block ended no longer applies
+        done.set()
+        thread.join()
+
+
+def _timeout_init(message: str):
+    """An ``__init__`` giving a ``ReportTimeout`` raised without arguments its ``message``."""
+
+    def __init__(self: ReportTimeout, *args: object) -> None:
+        ReportTimeout.__init__(self, *(args or (message,)))
+
+    return __init__
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB, on any system.
+
+    Windows keeps the peak in ``psutil``'s ``peak_wset``; Linux and macOS in
+    ``resource.getrusage`` (kilobytes on Linux, bytes on macOS). Elsewhere the current resident
+    memory is the best figure known.
+
+    Returns
+    -------
+    float
+        Megabytes (2**20 bytes), one decimal.
+    """
+    import psutil
+
+    info = psutil.Process().memory_info()
+    peak = getattr(info, "peak_wset", None)  # Windows
+    if peak is None:
+        try:
+            import resource
+        except ImportError:  # neither Windows nor a Unix with getrusage
+            peak = info.rss
+        else:
+            kilo = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            peak = kilo if sys.platform == "darwin" else kilo * 1024
+    return round(max(peak, info.rss) / (1024 * 1024), 1)

@@ -19,7 +19,15 @@ from typing import Any
 
 from analysis import render
 from analysis.build import fingerprint
-from analysis.build.guard import BUILD_LOG, DEFAULT_TIMEOUT_S, BuildLog, build_lock, now, time_limit
+from analysis.build.guard import (
+    BUILD_LOG,
+    DEFAULT_TIMEOUT_S,
+    BuildLog,
+    build_lock,
+    now,
+    peak_rss_mb,
+    time_limit,
+)
 from analysis.build.jobs import FORMATS, PROVINCE_NOTEBOOK, REGENCY_NOTEBOOK, Job, plan_jobs
 from analysis.build.manifest import is_unchanged, load_manifest, write_manifest
 from analysis.core import config
@@ -96,16 +104,8 @@ def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
         entry.update(status="failed", error=_error_text(exc), _log=_traceback_text(exc))
     entry["finished"] = now()
     entry["duration_s"] = round(time.perf_counter() - clock, 2)
-    entry["peak_rss_mb"] = _peak_rss_mb()
+    entry["peak_rss_mb"] = peak_rss_mb()
     return entry
-
-
-def _peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB (kilobytes on Linux, bytes on macOS)."""
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 def _entry_base(job: Job) -> dict[str, Any]:

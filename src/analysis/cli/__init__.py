@@ -31,7 +31,9 @@ def _add_scenario(sub: argparse._SubParsersAction) -> None:
                    "data/scenarios/12.10-labuhanbatu.yml")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="random seed (default: the seed of the notebooks and reports, "
+                   "analysis.model.scenarios.DEFAULT_SEED)")
     p.add_argument("--prob", type=float, default=0.9,
                    help="chance of reaching the target for the recommended mix (default 0.9)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language (default id)")

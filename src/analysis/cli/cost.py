@@ -35,11 +35,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "--income \"2 juta\" --lang en\n\n"
             "--json prints one object with budget_rp, workers, months, package, "
             "per_worker_month_rp, and also mode, label, cost_rp, remainder_rp, basis_rp, on.\n"
-            "Amounts accept Indonesian writing: \"Rp 1,5 miliar\", \"294 juta\", \"294.000.000\"."
+            "Amounts accept Indonesian writing: \"Rp 1,5 miliar\", \"Rp 1,2 M\" (M = miliar), "
+            "\"294 juta\", \"294 jt\", \"250 rb\", \"294.000.000\"."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--budget", metavar="RP", help="budget in rupiah, e.g. \"Rp 1,5 miliar\"")
+    p.add_argument("--budget", metavar="RP",
+                   help="budget in rupiah, e.g. \"Rp 1,5 miliar\" or \"Rp 1,2 M\" (M = miliar)")
     p.add_argument("--workers", metavar="N", help="number of workers, e.g. 2.500")
     p.add_argument("--months", metavar="M", help="months of contributions, e.g. 12")
     p.add_argument(
@@ -80,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
             return None
         try:
             return parse(text)
-        except ValueError:
-            raise UserError(f"--{what}: cannot read {text!r} as a number") from None
+        except ValueError as exc:
+            raise UserError(f"--{what}: {exc}") from None
 
     answer = cost_answer(
         budget_rp=read(args.budget, "budget", parse_rupiah),

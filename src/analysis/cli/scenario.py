@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_cli(
-    file: str | Path, *, as_json: bool = False, draws: int = 10_000, seed: int = 0,
+    file: str | Path, *, as_json: bool = False, draws: int = 10_000, seed: int | None = None,
     prob: float = 0.9, lang: str = "id"
 ) -> int:
     """``python -m analysis scenario FILE``: print the per-year table and the recommended mix.
@@ -49,8 +49,11 @@ def run_cli(
         Scenario file.
     as_json : bool
         Print JSON (``to_json``) instead of text.
-    draws, seed : int
-        Monte Carlo size and seed.
+    draws : int
+        Monte Carlo size.
+    seed : int, optional
+        Monte Carlo seed; the model's ``DEFAULT_SEED`` (as in the notebooks and reports) when
+        None.
     prob : float
         Chance of reaching the target for the recommended mix.
     lang : {"id", "en"}
@@ -71,7 +74,7 @@ def run_cli(
     head = f"{s.regency_name} ({s.regency_code})" + (f": {s.title}" if s.title else "")
     print(head)
     print(i18n.t("scenarios.cli_setup", lang, package=s.package, draws=format_number(draws, lang),
-                 seed=seed))
+                 seed=an.simulation.seed))
     print()
     print(format_table(an, lang))
     print()

@@ -2,8 +2,8 @@
 
 Formatting follows Indonesian usage when the report language is ``id`` ("45.900",
 "Rp9,25 miliar", "41,4%") and English usage otherwise ("45,900", "Rp9.25 billion").
-Parsing of user input ("4.979", "Rp 588 juta", "1,5 miliar", "12,5%") lives here too, so that
-one module owns both directions.
+Parsing of user input ("4.979", "Rp 588 juta", "1,5 miliar", "Rp 1,2 M", "12,5%") lives here
+too, so that one module owns both directions.
 """
 
 from __future__ import annotations
@@ -142,6 +142,9 @@ _PARSE_SCALES = {
     "billion": 9,
     "trillion": 12,
 }
+# Abbreviations written in capitals only. In Indonesian budgets "M" is miliar (10⁹), not
+# million, and "T" triliun; a lower-case "m" is refused rather than guessed (million? miliar?).
+_PARSE_CAPITALS = {"M": 9, "T": 12}
 _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _PERCENT = re.compile(r"\s*(?:%|persen|percent)$", re.IGNORECASE)
 _CORE = re.compile(r"^\d[\d.,]*$")
@@ -182,6 +185,20 @@ def _plain_digits(core: str, text: str) -> str:
     return core
 
 
+def _scale_power(word: str, raw: str) -> int:
+    """Power of ten of a scale word ("juta" 6, "M" 9), or ValueError naming ``raw``."""
+    if word in _PARSE_CAPITALS:
+        return _PARSE_CAPITALS[word]
+    if word.lower() in _PARSE_SCALES:
+        return _PARSE_SCALES[word.lower()]
+    if word.lower() in ("m", "t"):
+        raise ValueError(
+            f"{raw!r}: a lower-case {word!r} is ambiguous; write M for miliar, jt for juta, "
+            "T for triliun"
+        )
+    raise ValueError(f"not a number: {raw!r}")
+
+
 def _parse_decimal(text: object) -> Decimal:
     """Parse a number as officials write it into an exact Decimal; see ``parse_number``."""
     if isinstance(text, bool):
@@ -203,21 +220,13 @@ def _parse_decimal(text: object) -> Decimal:
         sign, work = -sign, work[1:].strip()
     if work.endswith((",-", ".-")):  # "Rp5.000,-" closes an amount in letters and receipts
         work = work[:-2].strip()
-    power = 0
     number, _, word = work.partition(" ")
-    word = word.strip().lower().rstrip(".")
-    if word:
-        if word not in _PARSE_SCALES:
-            raise ValueError(f"not a number: {raw!r}")
-        power = _PARSE_SCALES[word]
-    else:
+    if not word:
         # "588juta", "1,5M" without a space: split trailing letters off the digits.
-        match = re.match(r"^([\d.,]+)([a-z]+)\.?$", number, re.IGNORECASE)
+        match = re.match(r"^([\d.,]+)([a-z]+\.?)$", number, re.IGNORECASE)
         if match:
-            number, word = match.group(1), match.group(2).lower()
-            if word not in _PARSE_SCALES:
-                raise ValueError(f"not a number: {raw!r}")
-            power = _PARSE_SCALES[word]
+            number, word = match.group(1), match.group(2)
+    power = _scale_power(word.strip().rstrip("."), raw) if word.strip() else 0
     if not _CORE.match(number):
         raise ValueError(f"not a number: {raw!r}")
     try:
@@ -255,8 +264,10 @@ def parse_number(text: object) -> float:
     - only ``.``: several are thousands; once followed by exactly three digits is thousands too
       (``"1.500"`` → 1500, ``"4.979"`` → 4979), unless the whole part is 0 (``"0.125"``);
       otherwise it is a decimal point (``"7.84"``).
-    - a scale word multiplies: ribu/rb 10³, juta/jt 10⁶, miliar/milyar 10⁹, triliun 10¹²
-      (and thousand, million, billion, trillion). "Rp", "IDR" and a closing ",-" are ignored.
+    - a scale word multiplies: ribu/rb 10³, juta/jt 10⁶, miliar/milyar/M 10⁹, triliun/T 10¹²
+      (and thousand, million, billion, trillion). "M" is miliar, as in Indonesian budgets
+      ("Rp 1,2 M"), and is read in capitals only: a lower-case "m" is refused. "Rp", "IDR"
+      and a closing ",-" are ignored.
     """
     if isinstance(text, str) and _PERCENT.search(text.strip()):
         raise ValueError(f"{text!r} is a percentage, not a plain number")
@@ -264,7 +275,7 @@ def parse_number(text: object) -> float:
 
 
 def parse_rupiah(text: object) -> int:
-    """Read an amount of rupiah ("Rp 588 juta", "1,5 miliar", "Rp463.060.584").
+    """Read an amount of rupiah ("Rp 588 juta", "1,5 miliar", "Rp 1,2 M", "Rp463.060.584").
 
     Parameters
     ----------

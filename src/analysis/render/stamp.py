@@ -34,8 +34,11 @@ def code_version() -> str:
     Returns
     -------
     str
-        e.g. ``"0.1.0+3f2a9c1"``.
+        e.g. ``"0.1.0+3f2a9c1"`` in a checkout; the package version alone (``"0.1.0"``) for an
+        installed package, which is that release.
     """
+    if not config.CHECKOUT:
+        return __version__
     try:
         sha = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=config.ROOT, capture_output=True,

@@ -52,6 +52,7 @@ from analysis.model.scenarios.montecarlo import (
 from analysis.model.scenarios.reader import load_scenario, scenario_from_dict
 from analysis.model.scenarios.spec import (
     DEFAULT_RELATIVE,
+    DEFAULT_SEED,
     SOURCES,
     TARGET_BASES,
     VARIANTS,
@@ -61,6 +62,7 @@ from analysis.model.scenarios.spec import (
 
 __all__ = [
     "DEFAULT_RELATIVE",
+    "DEFAULT_SEED",
     "SOURCES",
     "TARGET_BASES",
     "VARIANTS",

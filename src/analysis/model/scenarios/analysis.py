@@ -21,7 +21,7 @@ from analysis.model import benefits
 from analysis.model.contributions import get_package
 from analysis.model.scenarios.allocation import _arrays, _envelope, project
 from analysis.model.scenarios.montecarlo import SimulationResult, _draw, _run, simulate
-from analysis.model.scenarios.spec import SOURCES, VARIANTS, Scenario
+from analysis.model.scenarios.spec import DEFAULT_SEED, SOURCES, VARIANTS, Scenario
 
 _Z90 = 1.2815515655446004  # standard normal quantile at 0.9: P10/P90 of a lognormal
 
@@ -56,7 +56,7 @@ def variant(s: Scenario, name: str) -> Scenario:
 
 
 def recommend_mix(
-    s: Scenario, prob: float = 0.9, draws: int = 10_000, seed: int = 0
+    s: Scenario, prob: float = 0.9, draws: int = 10_000, seed: int = DEFAULT_SEED
 ) -> dict:
     """The mix reaching the target with probability ``prob`` at the least APBD cost.
 
@@ -127,7 +127,7 @@ def recommend_mix(
 
 
 def compare_variants(
-    s: Scenario, prob: float = 0.9, draws: int = 2_000, seed: int = 0
+    s: Scenario, prob: float = 0.9, draws: int = 2_000, seed: int = DEFAULT_SEED
 ) -> pd.DataFrame:
     """APBD only, APBD + CSR, APBD + DBH Sawit and the full mix, side by side.
 
@@ -290,15 +290,17 @@ class Analysis:
 
 
 def analyse(
-    s: Scenario, draws: int = 10_000, seed: int = 0, prob: float = 0.9
+    s: Scenario, draws: int = 10_000, seed: int | None = None, prob: float = 0.9
 ) -> Analysis:
     """Run the projection, the simulation, the variants, the sensitivity and the mix.
 
     Parameters
     ----------
     s : Scenario
-    draws, seed : int
-        Monte Carlo size and seed (the variants use at most 2.000 draws).
+    draws : int
+        Monte Carlo size (the variants use at most 2.000 draws).
+    seed : int, optional
+        Monte Carlo seed; ``DEFAULT_SEED`` when None.
     prob : float
         Probability of success of the recommended mix.
 
@@ -306,6 +308,7 @@ def analyse(
     -------
     Analysis
     """
+    seed = DEFAULT_SEED if seed is None else seed
     table = project(s)
     return Analysis(
         scenario=s,
