@@ -18,6 +18,7 @@ import pandas as pd
 from analysis.core import i18n, numbers
 from analysis.data.tables import load_table, newest_fact_date
 from analysis.render.blocks import Column, Section, Table, Text
+from analysis.render.markup import is_web_url, markdown_escape
 from analysis.views import figures
 
 
@@ -111,9 +112,13 @@ class Brief:
         lines = []
         for row in used.itertuples(index=False):
             day = row.date_published.strftime("%Y-%m-%d") if pd.notna(row.date_published) else "–"
-            url = str(row.url or "")
-            link = f" <{url}>" if url.startswith(("http://", "https://")) else f" {url}"
-            lines.append(f"- **{row.publisher}** ({day}). {row.title}.{link} `{row.source_id}`")
+            # Publisher, title and id are data: escaped, never markup. The URL field is the one
+            # place a report takes a link from, and only an http(s) address becomes one.
+            url = str(row.url or "").strip()
+            plain = is_web_url(url) and not any(c.isspace() or c in "<>" for c in url)
+            link = f" <{url}>" if plain else (f" {markdown_escape(url)}" if url else "")
+            lines.append(f"- **{markdown_escape(row.publisher)}** ({day}). "
+                         f"{markdown_escape(row.title)}.{link} {markdown_escape(row.source_id)}")
         title = i18n.t("reports.sources_title", self.lang)
         listing = Text(f"**{title}**\n\n" + "\n".join(lines)
                        + f"\n\n{i18n.t('reports.sources_note', self.lang)}")

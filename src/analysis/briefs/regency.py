@@ -41,6 +41,7 @@ from analysis.render.blocks import (
     Table,
     Text,
 )
+from analysis.render.markup import markdown_escape
 from analysis.views import figures
 from analysis.views.coverage import (
     history_rows,
@@ -61,11 +62,6 @@ from analysis.views.scenarios import narrative as scenario_narrative
 
 SCENARIO_YEARS = 5  # horizon of the default scenario in the regency brief
 SCENARIO_DRAWS = 10_000  # the seed is the model's DEFAULT_SEED: same inputs, same report
-
-
-def _md_escape(text: Any) -> str:
-    """Text from the data shown literally in Markdown (no stray emphasis or links)."""
-    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in str(text))
 
 
 def _period(start: Any, end: Any) -> str:
@@ -331,8 +327,8 @@ class RegencyBrief(Brief):
         )
         # What the sources say about each case (plans, who pays, the words quoted) is too long
         # for a table cell on A4; it follows the table as a list.
-        notes = [f"- **{row.case_id}** ({row.year}): {_md_escape(row.note)} "
-                 f"[{_md_escape(row.source_id)}]"
+        notes = [f"- **{row.case_id}** ({row.year}): {markdown_escape(row.note)} "
+                 f"[{markdown_escape(row.source_id)}]"
                  for row in cases.itertuples() if row.note]
         if not notes:
             return table
@@ -390,7 +386,8 @@ class RegencyBrief(Brief):
             Text(i18n.t("reports.dbh_text", lang, year=year,
                         allocation=self.rupiah(dbh["allocation"]),
                         share=self.percent(share["value"]), envelope=self.rupiah(dbh["envelope"]),
-                        workers=self.number(dbh["workers"]), reference=share["reference"])),
+                        workers=self.number(dbh["workers"]),
+                        reference=markdown_escape(share["reference"]))),
             Text(basis_sentence(dbh, lang) + " " + range_sentence(dbh, lang)),
             Table(
                 series_frame(dbh, lang),
@@ -407,10 +404,11 @@ class RegencyBrief(Brief):
                 sources=[e["source_id"] for e in dbh["series"]],
             ),
         ]
-        parts.extend(Text(_md_escape(line)) for line in set_aside_sentences(dbh, lang))
-        if dbh.get("flag"):
-            parts.append(Callout(i18n.t("reports.flagged", lang, flag=dbh["flag"],
-                                        note=dbh.get("note") or ""), "warning"))
+        parts.extend(Text(markdown_escape(line)) for line in set_aside_sentences(dbh, lang))
+        if str(dbh.get("flag") or ""):
+            parts.append(Callout(i18n.t("reports.flagged", lang,
+                                        flag=markdown_escape(dbh["flag"]),
+                                        note=markdown_escape(dbh.get("note") or "")), "warning"))
         return Section(*parts)
 
     # -- scenarios and benefits -----------------------------------------------------------------

@@ -22,6 +22,8 @@ from typing import Any
 
 from analysis.core import config, i18n, numbers
 from analysis.render.markup import (
+    clean_text,
+    is_web_url,
     markdown_to_html,
     markdown_to_typst,
     typst_escape,
@@ -171,7 +173,7 @@ class Column:
     label : str
         Header text in the report language.
     kind : str
-        ``text``, ``link`` (a URL), ``count`` (whole number), ``rupiah`` (with a scale word in
+        ``text``, ``link`` (a URL: a live link only for http/https), ``count`` (whole number), ``rupiah`` (with a scale word in
         the PDF, every digit in the workbook), ``rupiah_exact``, ``share`` (0–1, shown as a
         percentage), ``number`` (``decimals`` digits) or ``date``.
     decimals : int, optional
@@ -320,7 +322,7 @@ class Table(_Displayable):
         self.workbook_only = workbook_only
 
     def _cell_text(self, value: Any, col: Column) -> str:
-        return format_value(value, col.kind, self.lang, col.decimals)
+        return clean_text(format_value(value, col.kind, self.lang, col.decimals))
 
     def _typst(self) -> str:
         widths = []
@@ -332,7 +334,7 @@ class Table(_Displayable):
             cells = []
             for value, col in zip(row, self.columns, strict=True):
                 text = self._cell_text(value, col)
-                if col.kind == "link" and not _missing(value):
+                if col.kind == "link" and is_web_url(value):
                     cells.append(f"#link({typst_string(value)})")
                 else:
                     cells.append(typst_escape(text))
@@ -356,7 +358,7 @@ class Table(_Displayable):
             tds = []
             for value, col in zip(row, self.columns, strict=True):
                 text = html.escape(self._cell_text(value, col))
-                if col.kind == "link" and not _missing(value):
+                if col.kind == "link" and is_web_url(value):
                     text = f'<a href="{html.escape(str(value))}">{text}</a>'
                 tds.append(f'<td class="{"num" if col.numeric else "txt"}">{text}</td>')
             body.append("<tr>" + "".join(tds) + "</tr>")

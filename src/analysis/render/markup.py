@@ -1,9 +1,16 @@
 """Report text in the two markups of the outputs: Typst (the PDF) and HTML.
 
-Escaping of literal text for Typst, and CommonMark narrative (with tables) converted to Typst
-markup or HTML. A ``##`` heading in Markdown becomes a level-1 section of the PDF (``#`` is the
-report title, on the cover). The display objects (``analysis.render.blocks``) and the PDF and
-HTML writers use these functions, so a text looks the same in every format.
+Escaping of literal text for Typst and Markdown, and CommonMark narrative (with tables)
+converted to Typst markup or HTML. A ``##`` heading in Markdown becomes a level-1 section of the
+PDF (``#`` is the report title, on the cover). The display objects (``analysis.render.blocks``)
+and the PDF and HTML writers use these functions, so a text looks the same in every format.
+
+Text that comes from data (a note, a publisher, a title, an imported file) is data, never markup:
+:func:`markdown_escape` and :func:`typst_escape` make it print literally, and
+:func:`clean_text` drops the control and bidirectional-override characters that would break
+Typst or the workbook, or make a name read backwards. Rendered Markdown makes a live link only
+of an ``http``/``https`` address and never loads an image (an image shows its alt text), so even
+unescaped text cannot pull an external image into the HTML or a ``javascript:`` link into a PDF.
 """
 
 from __future__ import annotations
@@ -19,6 +26,67 @@ HEADING_SHIFT = 1
 
 
 # --- Text escaping --------------------------------------------------------------------------------
+
+# C0 controls except tab, newline and carriage return, DEL, C1 controls, and the bidirectional embedding,
+# override and isolate characters (U+202A-U+202E, U+2066-U+2069) that reorder what is shown.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+WEB_SCHEMES = ("http://", "https://")
+
+
+def clean_text(text: object) -> str:
+    r"""``text`` without control characters and bidirectional overrides.
+
+    Parameters
+    ----------
+    text : object
+        Any value; converted with ``str``.
+
+    Returns
+    -------
+    str
+        The text with NUL, backspace, ESC and the like, and U+202A-U+202E / U+2066-U+2069,
+        removed (tab, newline and carriage return stay).
+
+    Examples
+    --------
+    >>> clean_text("Nias\u202eSelatan\x1b")
+    'NiasSelatan'
+    """
+    return _CONTROL.sub("", str(text))
+
+
+def markdown_escape(text: object) -> str:
+    r"""Data text (a note, a publisher, a title) shown literally inside Markdown narrative.
+
+    Every ASCII punctuation character gets a backslash (CommonMark prints it as itself), so
+    ``[x](http://…)``, ``![x](…)``, ``*``, ``#`` or ``&amp;`` in the data cannot become a link, an
+    image, emphasis, a heading or an entity; line breaks become spaces (the text stays inline).
+
+    Parameters
+    ----------
+    text : object
+        Any value; converted with ``str``.
+
+    Returns
+    -------
+    str
+        Markdown that renders as exactly ``text``.
+
+    Examples
+    --------
+    >>> markdown_escape("[klik](http://x)")
+    '\\[klik\\]\\(http\\:\\/\\/x\\)'
+    """
+    flat = re.sub(r"\s*[\r\n]+\s*", " ", clean_text(text))
+    return _MD_PUNCT.sub(r"\\\1", flat)
+
+
+def is_web_url(url: object) -> bool:
+    """True for an ``http``/``https`` address: the only kind a report makes a live link of."""
+    text = str(url or "").strip().lower()
+    return text.startswith(WEB_SCHEMES) and len(text) > len("https://")
+
 
 _TYPST_SPECIAL = re.compile(r"([\\#*_`$<>@\[\]~/=+\-])")
 
@@ -36,14 +104,14 @@ def typst_escape(text: object) -> str:
     str
         The text with Typst's markup characters escaped by a backslash.
     """
-    out = _TYPST_SPECIAL.sub(r"\\\1", str(text))
+    out = _TYPST_SPECIAL.sub(r"\\\1", clean_text(text))
     # "2024. Tahun" at the start of a line would be read as a numbered list item.
     return re.sub(r"^(\d+)\.", r"\1\\.", out)
 
 
 def typst_string(text: object) -> str:
-    """Write ``text`` as a Typst string literal (with quotes)."""
-    return json.dumps(str(text), ensure_ascii=False)
+    """Write ``text`` as a Typst string literal (with quotes; control characters dropped)."""
+    return json.dumps(clean_text(text), ensure_ascii=False)
 
 
 # --- Markdown -------------------------------------------------------------------------------------
@@ -54,7 +122,18 @@ def _markdown():
     from markdown_it import MarkdownIt
 
     # Raw HTML in narrative is not passed through: the PDF could not show it.
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # Only web addresses become links (no javascript:, data:, file: or relative ones) ...
+    md.validateLink = is_web_url
+    # ... and an image never loads from anywhere: the report shows its alt text instead.
+    md.add_render_rule("image", _image_as_text)
+    return md
+
+
+def _image_as_text(self, tokens, idx, options, env) -> str:
+    import html
+
+    return html.escape(self.renderInlineAsText(tokens[idx].children or [], options, env))
 
 
 def markdown_to_html(text: str) -> str:
@@ -161,7 +240,10 @@ def _typst_inline(nodes: Sequence[Any]) -> str:
             out.append(f"#emph[{_typst_inline(node.children)}]")
         elif kind == "link":
             href = str(node.attrs.get("href", ""))
-            out.append(f"#link({typst_string(href)})[{_typst_inline(node.children)}]")
+            if is_web_url(href):
+                out.append(f"#link({typst_string(href)})[{_typst_inline(node.children)}]")
+            else:
+                out.append(_typst_inline(node.children))
         elif kind == "code_inline":
             out.append(f"#raw({typst_string(node.content)})")
         elif node.children:

@@ -3,11 +3,17 @@
 The as-of date of the data comes from the notebook's ``ReportMeta``; the stamp adds what the
 build knows (package version with the git commit, UTC time of the run) for the cover, the footer
 of every PDF page, the HTML footer and the workbook's "Tentang" sheet.
+
+Reproducible builds: when the environment variable ``SOURCE_DATE_EPOCH`` holds a Unix time
+(https://reproducible-builds.org/specs/source-date-epoch/), that time is the generation time, so
+two builds of the same inputs give byte-identical PDF (Typst's document date), HTML and XLSX
+(document properties and zip entry dates).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,9 +55,24 @@ def code_version() -> str:
     return f"{__version__}+{sha or 'unknown'}"
 
 
+# Zip files (the XLSX) cannot date an entry before 1980.
+_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+
+
+def source_date() -> dt.datetime | None:
+    """The time ``SOURCE_DATE_EPOCH`` names (UTC), or None when it is unset or not a number."""
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text.isdigit():
+        return None
+    return max(dt.datetime.fromtimestamp(int(text), dt.UTC), _EARLIEST)
+
+
 def make_stamp(version: str | None = None, now: dt.datetime | None = None) -> Stamp:
-    """A ``Stamp`` for a build started now (UTC, ISO 8601 to the second)."""
-    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    """A ``Stamp`` for a build started now (UTC, ISO 8601 to the second).
+
+    ``SOURCE_DATE_EPOCH`` (a Unix time), when set, replaces the clock: reproducible builds.
+    """
+    now = (now or source_date() or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     return Stamp(version=version or code_version(), generated=now.isoformat(), timestamp=now)
 
 
