@@ -132,17 +132,22 @@ def test_inputs_digest_follows_library_versions(monkeypatch):
     assert fingerprint.inputs_digest() != first
 
 
-def test_unknown_regency_fails_alone_with_nonzero_exit(tmp_path, capsys):
+def test_unknown_regency_is_refused_up_front_with_exit_2(tmp_path, capsys):
     code = cli.main(["reports", "--regency", NISEL, "Atlantis", "--jobs", "1",
                      "--out", str(tmp_path)])
-    assert code == runner.EXIT_FAILED
+    assert code == 2
+    assert "--regency 'Atlantis'" in capsys.readouterr().err
+    assert not (tmp_path / "manifest.json").exists() and not (tmp_path / "id").exists()
+
+
+def test_unknown_regency_fails_alone_in_the_library_call(tmp_path):
+    result = _build(tmp_path, (NISEL, "Atlantis"))
+    assert result.exit_code == runner.EXIT_FAILED and result.built == ["id/12.14"]
     entries = {e["id"]: e for e in
                json.loads((tmp_path / "manifest.json").read_text())["reports"]}
-    assert entries["id/12.14"]["status"] == "built"
     assert entries["id/Atlantis"]["status"] == "failed"
     assert "Atlantis" in entries["id/Atlantis"]["error"]
-    summary = capsys.readouterr().out
-    assert "1 built, 0 unchanged, 1 failed" in summary and "Atlantis" in summary
+    assert "1 built, 0 unchanged, 1 failed" in result.summary()
     assert "Atlantis" in (tmp_path / "build.log").read_text()
 
 

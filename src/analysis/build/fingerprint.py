@@ -2,8 +2,11 @@
 
 The shared digest covers every file under ``data/`` (and the user-data folder), the whole package
 (its Python files, render templates and locales) and the versions of the libraries that shape a
-report. A report's own hash adds its notebook, its parameters and its scenario file. Nothing here
-imports pandas, matplotlib or IPython, so a run with nothing to do decides in seconds.
+report. A report's own hash adds its notebook, its parameters, its scenario file and the
+*effective* as-of date: without ``--as-of`` a report speaks for the newest fact dated on or
+before today, so a fact dated in the future changes the report on the day its date passes, and
+the hash changes with it (no ``--force`` needed). Nothing here imports matplotlib or IPython, so
+a run with nothing to do decides in seconds.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import analysis
 from analysis.build.jobs import Job
 from analysis.core import config
 from analysis.core.files import sha256_file
+from analysis.data.tables import newest_fact_date
 
 # What the input hash covers besides the notebook and its parameters: the whole package, not
 # only build/, so that a change to the model or the briefs rebuilds the reports.
@@ -83,11 +87,29 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+def effective_as_of(as_of: str | None) -> str:
+    """The date a report's data speak for: ``as_of``, or the newest fact dated up to today.
+
+    Parameters
+    ----------
+    as_of : str, optional
+        The ``--as-of`` date, if any.
+
+    Returns
+    -------
+    str
+        ISO date (``analysis.data.tables.newest_fact_date``, which the briefs use too).
+    """
+    return newest_fact_date(as_of)
+
+
 def job_hash(job: Job, shared: str) -> str:
-    """Input hash of one report: shared inputs, notebook bytes, parameters, scenario file."""
+    """Input hash of one report: shared inputs, notebook bytes, parameters, scenario file and
+    the effective as-of date."""
     digest = hashlib.sha256(shared.encode())
     digest.update(Path(job.notebook).read_bytes())
     digest.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
+    digest.update(f"as-of:{effective_as_of(job.parameters.get('as_of'))}".encode())
     scenario = job.parameters.get("scenario_file")
     if scenario and Path(scenario).is_file():
         digest.update(Path(scenario).read_bytes())

@@ -1,18 +1,28 @@
 """Running the batch: plan, skip the unchanged, build the rest in worker processes, record.
 
 ``build_reports`` is the whole run under the lock of the output folder; ``build_one`` executes
-and renders one report in a worker. Each worker imports the in-process engine once, in its
-initialiser, so planning and the "nothing to do" decision never import IPython or matplotlib.
+and renders one report in a worker and *stages* its files (temporary files beside the targets);
+the parent moves them into place and records them in the manifest, one report at a time, so
+``manifest.json`` always describes the files on disk. Each worker imports the in-process engine
+once, so planning and the "nothing to do" decision never import IPython or matplotlib.
+
+Workers are :class:`analysis.build.workers.WorkerPool` processes: a worker that dies fails only
+its own report and is replaced; a report still running after its time limit plus
+``KILL_GRACE_S`` is killed (the in-worker alarm covers notebook execution *and* rendering, but
+cannot interrupt the Typst compiler mid-call). SIGTERM or SIGINT stops the workers, writes the
+manifest and releases the lock before the run ends (exit code 1).
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
+import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,15 +39,20 @@ from analysis.build.guard import (
     time_limit,
 )
 from analysis.build.jobs import FORMATS, PROVINCE_NOTEBOOK, REGENCY_NOTEBOOK, Job, plan_jobs
-from analysis.build.manifest import is_unchanged, load_manifest, write_manifest
+from analysis.build.manifest import MANIFEST, is_unchanged, load_manifest, write_manifest
+from analysis.build.workers import WorkerPool, watch_lifeline
 from analysis.core import config
-from analysis.core.files import atomic_write, sha256_bytes
+from analysis.core.errors import UserError
+from analysis.core.files import atomic_write, sha256_bytes, stage_file
 from analysis.render.notebook import notebook_bytes
 from analysis.render.stamp import make_stamp
 
 EXIT_OK = 0
-EXIT_FAILED = 1  # at least one report failed; the others were built
+EXIT_FAILED = 1  # at least one report failed (or the run was interrupted); the others were built
+EXIT_INPUT = 2  # the user's input: arguments, data, output folder; nothing was built
 EXIT_LOCKED = 3  # another run holds the lock on the output folder
+KILL_GRACE_S = 15.0  # a worker still busy this long after its report's time limit is killed
+_COMMIT_ORDER = ("ipynb", "xlsx", "html", "pdf")
 
 
 # --- Building one report (runs in a worker process) -----------------------------------------------
@@ -51,8 +66,26 @@ def _worker_init() -> None:
     engine.get_shell()
 
 
+def _worker_main(conn: Any, lifeline: Any) -> None:
+    """A worker process: build the reports the parent sends, one at a time, until told to stop."""
+    watch_lifeline(lifeline)
+    # Ctrl-C reaches the whole process group: the parent decides, and stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _worker_init()
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        job, out, stamp = message
+        conn.send(build_one(job, out, stamp))
+
+
 def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
-    """Execute and render one report, write its files atomically, return its manifest entry.
+    """Execute and render one report, stage its files, return its manifest entry.
 
     Parameters
     ----------
@@ -67,7 +100,8 @@ def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
     -------
     dict
         The manifest entry, with ``status`` ``built`` or ``failed`` (and ``error``), plus a
-        ``_log`` key with the traceback of a failure (removed before the manifest is written).
+        ``_log`` key with the traceback of a failure and, when built, ``_staged`` (format →
+        temporary file to move into place); both are removed before the manifest is written.
     """
     started = now()
     clock = time.perf_counter()
@@ -75,37 +109,61 @@ def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
     entry: dict[str, Any] = _entry_base(job)
     entry["started"] = started
     failed_nb = folder / f"{job.stem}.failed.ipynb"
+    staged: dict[str, str] = {}
     try:
         if job.error:
             raise LookupError(job.error)
         from analysis.build import engine  # late: IPython only where notebooks run
 
         folder.mkdir(parents=True, exist_ok=True)
-        try:
-            with time_limit(job.timeout_s):
+        with time_limit(job.timeout_s):  # execution and rendering both count
+            try:
                 nb = engine.execute_notebook(job.notebook, job.parameters)
-        except Exception as exc:
-            partial = getattr(exc, "nb", None)
-            if partial is not None:
-                atomic_write(failed_nb, notebook_bytes(partial))
-                entry["failed_notebook"] = failed_nb.relative_to(out).as_posix()
-            raise
-        files = render.render(nb, stamp, FORMATS)  # everything in memory before any write
-        for fmt in ("ipynb", "xlsx", "html", "pdf"):
-            atomic_write(Path(out) / job.relpath(fmt), files[fmt])
-        failed_nb.unlink(missing_ok=True)
+            except Exception as exc:
+                partial = getattr(exc, "nb", None)
+                if partial is not None:
+                    atomic_write(failed_nb, notebook_bytes(partial))
+                    entry["failed_notebook"] = failed_nb.relative_to(out).as_posix()
+                raise
+            files = render.render(nb, stamp, FORMATS)  # everything in memory before any write
+        for fmt in _COMMIT_ORDER:
+            staged[fmt] = str(stage_file(Path(out) / job.relpath(fmt), files[fmt]))
         entry.update(
             status="built",
             error=None,
             paths={fmt: job.relpath(fmt) for fmt in FORMATS},
             sha256={fmt: sha256_bytes(files[fmt]) for fmt in FORMATS},
+            _staged=staged,
         )
     except Exception as exc:
+        _discard(staged)
         entry.update(status="failed", error=_error_text(exc), _log=_traceback_text(exc))
     entry["finished"] = now()
     entry["duration_s"] = round(time.perf_counter() - clock, 2)
     entry["peak_rss_mb"] = peak_rss_mb()
     return entry
+
+
+def _discard(staged: dict[str, str]) -> None:
+    for tmp in staged.values():
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _commit(entry: dict[str, Any], out: Path) -> None:
+    """Move a built report's staged files into place; on failure the entry becomes failed."""
+    staged = entry.pop("_staged", None) or {}
+    replaced: dict[str, str] = {}
+    try:
+        for fmt in _COMMIT_ORDER:
+            if fmt in staged:
+                os.replace(staged[fmt], out / entry["paths"][fmt])
+                del staged[fmt]
+                replaced[fmt] = entry["sha256"][fmt]
+    except OSError as exc:
+        _discard(staged)
+        # The formats already moved are the new files: the manifest must say so (see _record).
+        entry.update(status="failed", error=f"{type(exc).__name__}: {exc}",
+                     _log=_traceback_text(exc), _replaced=replaced)
 
 
 def _entry_base(job: Job) -> dict[str, Any]:
@@ -148,10 +206,13 @@ class BuildResult:
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    interrupted: str | None = None  # the signal that stopped the run
+    manifest_error: str | None = None  # manifest.json could not be written
 
     @property
     def exit_code(self) -> int:
-        return EXIT_FAILED if self.failed else EXIT_OK
+        problem = self.failed or self.interrupted or self.manifest_error
+        return EXIT_FAILED if problem else EXIT_OK
 
     def summary(self) -> str:
         lines = [
@@ -159,6 +220,11 @@ class BuildResult:
             f"{len(self.failed)} failed ({self.seconds:.1f} s)"
         ]
         lines += [f"  FAILED {rid}: {error}" for rid, error in sorted(self.failed.items())]
+        if self.interrupted:
+            lines.append(f"  STOPPED by {self.interrupted}: workers stopped; reports not yet "
+                         "built keep their previous files")
+        if self.manifest_error:
+            lines.append(f"  MANIFEST NOT WRITTEN ({self.manifest_error}): the run stopped")
         return "\n".join(lines)
 
 
@@ -190,37 +256,93 @@ class _Progress:
             self.bar.close()
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    # forkserver: workers do not inherit the lock, threads or open files of this process.
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["analysis.build.engine", "analysis.render"])
-    return ctx
+class _Interrupted(BaseException):
+    """SIGTERM or SIGINT reached the run (a BaseException: no report's ``except`` catches it)."""
 
 
-def _run_jobs(jobs: list[Job], out: Path, stamp: Any, workers: int) -> Iterator[dict[str, Any]]:
-    """Build ``jobs``, yielding manifest entries as they finish."""
-    if workers <= 1 or len(jobs) <= 1:
+class _Signals:
+    """SIGTERM/SIGINT while building: remember them; stop the in-process build at once.
+
+    With worker processes the handler only records the signal: the run loop sees it, stops the
+    workers, writes the manifest and releases the lock. Building in this process, the handler
+    raises, except while a report's files are being moved into place (``committing``).
+    """
+
+    def __init__(self, in_process: bool) -> None:
+        self.in_process = in_process
+        self.received: int | None = None
+        self.committing = False
+        self._previous: dict[int, Any] = {}
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        self.received = signum
+        if self.in_process and not self.committing:
+            raise _Interrupted(signum)
+
+    @contextmanager
+    def installed(self) -> Iterator[_Signals]:
+        if threading.current_thread() is not threading.main_thread():
+            yield self  # signals reach only the main thread: nothing to install
+            return
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._previous[sig] = signal.signal(sig, self._handle)
+        try:
+            yield self
+        finally:
+            for sig, handler in self._previous.items():
+                signal.signal(sig, handler)
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.received).name if self.received else ""
+
+
+def _run_jobs(jobs: list[Job], out: Path, stamp: Any, workers: int, in_process: bool,
+              signals: _Signals) -> Iterator[dict[str, Any]]:
+    """Build ``jobs``, yielding manifest entries (files staged, not yet in place) as they finish."""
+    if in_process:
         for job in jobs:
+            if signals.received:
+                return
             yield build_one(job, str(out), stamp)
         return
-    with cf.ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)),
-        mp_context=_pool_context(),
-        initializer=_worker_init,
-        max_tasks_per_child=100,  # bounds memory growth of long in-process runs
-    ) as pool:
-        futures = {pool.submit(build_one, job, str(out), stamp): job for job in jobs}
-        for future in cf.as_completed(futures):
-            job = futures[future]
-            try:
-                yield future.result()
-            except Exception as exc:  # the worker process died (killed, out of memory)
-                entry = _entry_base(job)
-                entry.update(status="failed", error=f"worker process failed: {exc!r}",
-                             _log=_traceback_text(exc), started=None, finished=now())
-                yield entry
+
+    def deadline(job: Job) -> float | None:
+        return job.timeout_s + KILL_GRACE_S if job.timeout_s else None
+
+    with WorkerPool(min(workers, len(jobs)), _worker_main, (str(out), stamp), deadline) as pool:
+        for outcome in pool.run(jobs, stop=lambda: signals.received is not None):
+            if outcome.error is None:
+                yield outcome.result
+                continue
+            entry = _entry_base(outcome.job)
+            entry.update(status="failed", error=outcome.error, _log=outcome.error,
+                         started=None, finished=now())
+            yield entry
+
+
+def _prepare_out(out_dir: Path) -> None:
+    """Create the output folder and check it can be written; UserError (exit 2) otherwise."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        manifest = out_dir / MANIFEST
+        if manifest.exists() and not manifest.is_file():
+            raise UserError(f"{manifest}: not a file; move it away, then run again")
+        stage_file(out_dir / ".write-check", b"").unlink()
+    except UserError:
+        raise
+    except OSError as exc:
+        raise UserError(
+            f"--out {out_dir}: cannot write reports there ({exc.strerror or exc}); choose "
+            "another folder with --out"
+        ) from None
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary files of a run that was killed (only ever removed under the lock)."""
+    for folder in [out_dir, *[p for p in out_dir.iterdir() if p.is_dir()]]:
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
 
 
 def build_reports(
@@ -237,6 +359,7 @@ def build_reports(
     regency_notebook: Path = REGENCY_NOTEBOOK,
     province_notebook: Path = PROVINCE_NOTEBOOK,
     timeout_s: float | None = DEFAULT_TIMEOUT_S,
+    in_process: bool | None = None,
 ) -> BuildResult:
     """Build the reports; skip those whose inputs and files are unchanged.
 
@@ -249,7 +372,7 @@ def build_reports(
     langs : sequence of {"id", "en"}
         Report languages (default Indonesian).
     jobs : int
-        Worker processes; 1 builds in this process.
+        Worker processes.
     out : str or Path, optional
         Output folder; ``config.reports_dir()`` when omitted.
     force : bool
@@ -264,26 +387,37 @@ def build_reports(
     regency_notebook, province_notebook : Path
         Notebooks to run (tests pass their own).
     timeout_s : float, optional
-        Time limit per report notebook in seconds; a report that runs longer fails (and the
-        others go on). None or 0: no limit.
+        Time limit per report (notebook execution and rendering) in seconds; a report that
+        runs longer fails (and the others go on). None or 0: no limit.
+    in_process : bool, optional
+        Build in this process instead of worker processes (default: when ``jobs`` is 1). A
+        crash then ends the run, and the time limit cannot stop the Typst compiler mid-call;
+        the command line always uses workers.
 
     Returns
     -------
     BuildResult
-        Counts and failures; ``exit_code`` is 1 when a report failed.
+        Counts and failures; ``exit_code`` is 1 when a report failed or the run was
+        interrupted.
 
     Raises
     ------
     ReportsLocked
         When another run is writing to ``out``.
+    UserError
+        When ``out`` cannot be written.
     """
     clock = time.perf_counter()
     out_dir = Path(out) if out is not None else config.reports_dir()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    in_process = jobs <= 1 if in_process is None else in_process
+    _prepare_out(out_dir)
     result = BuildResult(out=out_dir)
-    with build_lock(out_dir):
+    with build_lock(out_dir), _Signals(in_process).installed() as signals:
         log = BuildLog(out_dir / BUILD_LOG)
+        manifest: dict[str, dict[str, Any]] = {}
+        stamp = None
         try:
+            _remove_leftovers(out_dir)
             stamp = make_stamp()
             log("INFO", f"run started: version {stamp.version}, jobs {jobs}, force {force}")
             planned = plan_jobs(
@@ -310,30 +444,69 @@ def build_reports(
             if result.unchanged:
                 log("INFO", f"{len(result.unchanged)} report(s) unchanged")
             try:
-                for entry in _run_jobs(todo, out_dir, stamp, jobs):
-                    detail = entry.pop("_log", None)
-                    if entry["status"] == "failed":
-                        previous = manifest.get(entry["id"], {})
-                        for key in ("paths", "sha256"):  # older files stay, marked stale
-                            if previous.get(key):
-                                entry[key] = previous[key]
-                                entry["stale"] = True
-                        result.failed[entry["id"]] = entry["error"]
-                        log("ERROR", f"{entry['id']} failed: {entry['error']}")
-                        if detail:
-                            log("ERROR", "  " + detail.replace("\n", "\n    "))
-                    else:
-                        result.built.append(entry["id"])
-                        log("INFO", f"{entry['id']} built in {entry['duration_s']} s")
-                    entry["version"] = stamp.version
-                    manifest[entry["id"]] = entry
-                    write_manifest(out_dir, manifest, stamp.version)
+                for entry in _run_jobs(todo, out_dir, stamp, jobs, in_process, signals):
+                    signals.committing = True
+                    try:
+                        _record(entry, manifest, out_dir, stamp, result, log)
+                    finally:
+                        signals.committing = False
                     progress_bar.update(entry["id"], entry["status"], entry.get("duration_s"))
+                    if signals.received and in_process:
+                        raise _Interrupted(signals.received)
             finally:
                 progress_bar.close()
-            write_manifest(out_dir, manifest, stamp.version)
+        except _Interrupted:
+            pass  # the manifest is written below, then the lock is released
+        finally:
+            if signals.received:
+                result.interrupted = signals.name
+                log("ERROR", f"run stopped by {signals.name}: workers stopped, "
+                             "reports not yet built left as they were")
+            if stamp is not None and manifest and result.manifest_error is None:
+                try:
+                    write_manifest(out_dir, manifest, stamp.version)
+                except OSError as exc:
+                    result.manifest_error = f"{out_dir / MANIFEST}: {exc.strerror or exc}"
+            if result.manifest_error:
+                log("ERROR", f"manifest not written: {result.manifest_error}")
             result.seconds = time.perf_counter() - clock
             log("INFO", result.summary().splitlines()[0])
-        finally:
             log.close()
     return result
+
+
+def _record(entry: dict[str, Any], manifest: dict[str, dict[str, Any]], out_dir: Path,
+            stamp: Any, result: BuildResult, log: BuildLog) -> None:
+    """Put a finished report's files in place and write the manifest that lists them."""
+    if entry["status"] == "built":
+        _commit(entry, out_dir)
+    detail = entry.pop("_log", None)
+    replaced = entry.pop("_replaced", {})
+    new_paths = entry.get("paths") or {}
+    if entry["status"] == "failed":
+        previous = manifest.get(entry["id"], {})
+        entry["paths"], entry["sha256"] = {}, {}
+        for key in ("paths", "sha256"):  # older files stay, marked stale
+            if previous.get(key):
+                entry[key] = dict(previous[key])
+                entry["stale"] = True
+        for fmt, sha in replaced.items():  # a commit that failed half way: what is on disk now
+            entry["paths"][fmt], entry["sha256"][fmt] = new_paths[fmt], sha
+            entry["stale"] = True
+        if not entry["paths"]:
+            del entry["paths"], entry["sha256"]
+        result.failed[entry["id"]] = entry["error"]
+        log("ERROR", f"{entry['id']} failed: {entry['error']}")
+        if detail:
+            log("ERROR", "  " + detail.replace("\n", "\n    "))
+    else:
+        result.built.append(entry["id"])
+        log("INFO", f"{entry['id']} built in {entry['duration_s']} s")
+    entry["version"] = stamp.version
+    manifest[entry["id"]] = entry
+    try:
+        write_manifest(out_dir, manifest, stamp.version)
+    except OSError as exc:
+        # The files are in place but cannot be recorded: stop rather than replace more.
+        result.manifest_error = f"{out_dir / MANIFEST}: {exc.strerror or exc}"
+        raise _Interrupted(0) from None

@@ -4,6 +4,10 @@ Each sub-command is a thin layer: it parses arguments, calls the analysis module
 There is one module per command (``data``, ``cost``, ``scenario``, ``reports``); each imports the
 analysis inside its command body, so ``--help`` loads no pandas. Errors the user can fix (bad
 input files, bad parameters) end with one clear message and exit code 2; nothing is half-written.
+
+Exit codes, the same for every command (docs/scheduling.md): 0 done; 1 some reports failed (or
+the run was stopped by a signal); 2 your input (an argument, a file, the data, a folder that
+cannot be written); 3 busy (another run holds the lock). No user error ends in a traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from collections.abc import Sequence
 
 from analysis import __version__
 from analysis.cli import cost, data, reports
-from analysis.core.errors import UserError
+from analysis.core.errors import Busy, UserError
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
 
 
 def _add_scenario(sub: argparse._SubParsersAction) -> None:
@@ -91,15 +97,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 on success, 2 on a user error, 1 on a failure of the pipeline.
+        The exit code: 0 done, 1 some reports failed, 2 a user error (argparse's own errors
+        included), 3 another run holds the lock.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
-        return 0
+        return EXIT_OK
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_INPUT
+    except Busy as exc:
+        print(f"busy: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except OSError as exc:
+        # A file or folder the user named (or the disk) refused: one line, not a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("stopped (interrupted)", file=sys.stderr)
+        return EXIT_FAILED

@@ -190,6 +190,32 @@ def _check_raw_file(path: Path) -> int:
     return 0
 
 
+def scenario_problems() -> list[str]:
+    """Problems of the scenario files in ``config.SCENARIOS``, one message each.
+
+    Each file is read as ``python -m analysis scenario`` reads it (values, ranges, the
+    parameters and assumptions it cites). The model is imported here, in the command line, since
+    the data layer below it cannot check a scenario.
+    """
+    from analysis.model.scenarios import load_scenario
+
+    problems = []
+    for path in sorted(Path(config.SCENARIOS).glob("*.yml")):
+        try:
+            load_scenario(path)
+        except UserError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def input_problems() -> list[str]:
+    """Everything ``reports`` checks before building: tables, raw checksums, parameters,
+    assumptions and scenario files (what ``data check`` reports as problems)."""
+    from analysis.data.provenance import check_dataset
+
+    return check_dataset().problems + scenario_problems()
+
+
 def run_check(args: argparse.Namespace) -> int:
     """``python -m analysis data check [FILE]``: the whole dataset, or one file as an import."""
     from analysis.data.provenance import check_dataset
@@ -200,6 +226,7 @@ def run_check(args: argparse.Namespace) -> int:
             return _check_raw_file(path)
         return run_import(args)
     report = check_dataset()
+    report.problems += scenario_problems()
     total = sum(report.rows.values())
     print(
         f"Data: {len(report.rows)} tables, {total} rows (raw {config.RAW}, user "

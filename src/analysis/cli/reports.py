@@ -1,15 +1,23 @@
 """``python -m analysis reports``: build the report PDFs, HTML and XLSX (parsing and printing only).
 
-The run itself is ``analysis.build.runner.build_reports``; this module turns the arguments into
-its call, prints the summary and maps the outcome to the exit code.
+The run itself is ``analysis.build.runner.build_reports``; this module checks the arguments and
+the inputs up front (a bad ``--regency``, ``--as-of``, ``--timeout``, ``--jobs`` or ``--out``, a
+raw file that no longer matches its checksum, an invalid parameter, assumption or scenario file:
+exit 2 with one message, nothing built), turns the arguments into the call, prints the summary
+and maps the outcome to the exit code (docs/scheduling.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 
-from analysis.core.errors import ReportsLocked
+from analysis.core.errors import ReportsLocked, UserError
+
+# Problems of the inputs printed before the refusal (the rest: `python -m analysis data check`).
+SHOWN_PROBLEMS = 10
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -30,16 +38,77 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "plus the province overview")
     p.add_argument("--lang", action="append", choices=("id", "en"),
                    help="report language, repeatable (default: id)")
-    p.add_argument("--jobs", type=int, default=2, help="parallel workers (default: 2)")
+    p.add_argument("--jobs", type=int, default=2,
+                   help="parallel worker processes (default: 2; at most --max-jobs)")
+    p.add_argument("--max-jobs", type=int, default=None, metavar="N",
+                   help="upper limit of --jobs (default: the number of CPUs, "
+                   f"{os.cpu_count() or 1} here)")
     p.add_argument("--out", default=None,
                    help="output folder (default: reports/ or $PEKERJA_RENTAN_REPORTS)")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
                    help="use only data known on this date (default: all data)")
     p.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
-                   help="time limit per report; a report running longer fails and the others "
-                   "go on (default: 600, 0 = no limit)")
+                   help="time limit per report, notebook and rendering together; a report "
+                   "running longer fails and the others go on (default: 600, 0 = no limit)")
     p.set_defaults(func=run)
+
+
+def _check_args(args: argparse.Namespace) -> tuple[list[str] | None, int]:
+    """Check the arguments before anything is built; UserError (exit 2) for a bad one.
+
+    Returns
+    -------
+    (list of str or None, int)
+        The kab/kota codes (None: all of the province) and the number of workers.
+    """
+    from analysis.core.checks import as_date
+    from analysis.data import names, tables
+
+    if args.as_of is not None:
+        try:
+            as_date(args.as_of)
+        except UserError:
+            raise UserError(f"--as-of {args.as_of!r}: write the date as YYYY-MM-DD") from None
+    if not math.isfinite(args.timeout) or args.timeout < 0:
+        raise UserError(f"--timeout {args.timeout:g}: give seconds, 0 or more (0 = no limit)")
+    cap = args.max_jobs if args.max_jobs is not None else (os.cpu_count() or 1)
+    if args.jobs < 1 or cap < 1:
+        raise UserError(f"--jobs {args.jobs}: give 1 or more worker processes")
+    jobs = min(args.jobs, cap)
+    if jobs < args.jobs:
+        print(f"reports: --jobs {args.jobs} capped at {cap} (the number of CPUs; raise the "
+              "limit with --max-jobs)", file=sys.stderr)
+    if tables.regencies(args.province).empty:
+        raise UserError(f"--province {args.province!r}: no such province code (e.g. 12)")
+    if not args.regency:
+        return None, jobs
+    codes = []
+    for given in args.regency:
+        try:
+            codes.append(names.resolve_regency(given, args.province))
+        except UserError as exc:
+            raise UserError(f"--regency {given!r}: {exc}") from None
+    return codes, jobs
+
+
+def _check_inputs() -> None:
+    """Refuse to build from tampered or invalid inputs (raw checksums, tables, parameters,
+    assumptions, scenario files): print the problems, then one UserError (exit 2)."""
+    from analysis.cli.data import input_problems
+
+    problems = input_problems()
+    if not problems:
+        return
+    for problem in problems[:SHOWN_PROBLEMS]:
+        print(problem, file=sys.stderr)
+    more = len(problems) - SHOWN_PROBLEMS
+    if more > 0:
+        print(f"... and {more} more", file=sys.stderr)
+    raise UserError(
+        f"{len(problems)} problem(s) in the inputs (first: {problems[0]}); no report was built. "
+        "`python -m analysis data check` lists them"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,21 +117,25 @@ def run(args: argparse.Namespace) -> int:
     Returns
     -------
     int
-        0 all built or unchanged; 1 some report failed; 3 another run holds the lock.
+        0 all built or unchanged; 1 some report failed (or the run was stopped); 3 another
+        run holds the lock. A bad argument or input raises ``UserError`` (exit 2).
     """
     # Late: the build imports pandas and the data layer; `--help` needs neither.
     from analysis.build.runner import EXIT_LOCKED, build_reports
 
+    regencies, jobs = _check_args(args)
+    _check_inputs()
     try:
         result = build_reports(
             province=args.province,
-            regencies=args.regency or None,
+            regencies=regencies,
             langs=args.lang or ["id"],
-            jobs=max(1, args.jobs),
+            jobs=jobs,
             out=args.out,
             force=args.force,
             as_of=args.as_of,
             timeout_s=args.timeout,
+            in_process=False,  # a crashed report must not take the run with it
         )
     except ReportsLocked as exc:
         print(f"reports: {exc}", file=sys.stderr)

@@ -1,8 +1,10 @@
 """Every error a user can fix, in one leaf module that every layer may import.
 
 A :class:`UserError` (and each subclass) is printed by the command line as one message and ends
-the run with exit code 2. :class:`ReportsLocked` and :class:`ReportTimeout` are not user errors:
-they describe the state of a build, and the report pipeline maps them to their own exit codes.
+the run with exit code 2. :class:`Busy` (another run holds a lock: :class:`ReportsLocked`,
+:class:`DataLocked`) ends it with exit code 3. :class:`ReportTimeout` is not a user error: it
+fails one report, and the run ends with exit code 1. The contract, for schedulers, is in
+docs/scheduling.md.
 """
 
 from __future__ import annotations
@@ -49,8 +51,16 @@ class ScenarioError(UserError):
     """A scenario file that cannot be used: names the file, the key path and the problem."""
 
 
-class ReportsLocked(RuntimeError):
+class Busy(RuntimeError):
+    """Another run holds the lock this one needs: exit code 3, try again later."""
+
+
+class ReportsLocked(Busy):
     """Another report build is writing to the same output folder."""
+
+
+class DataLocked(Busy):
+    """Another ``data import`` is writing to the user data folder."""
 
 
 class ReportTimeout(TimeoutError):

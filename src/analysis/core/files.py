@@ -16,11 +16,45 @@ from pathlib import Path
 from analysis.core import config
 
 
+def stage_file(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, flushed to disk, not yet in place.
+
+    The caller moves it into place with ``os.replace(staged, path)`` (what :func:`atomic_write`
+    does at once); a report build stages every file of a report first and moves them together.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file the data is for; its folder must exist.
+    data : bytes or str
+        Content (str is written as UTF-8).
+
+    Returns
+    -------
+    Path
+        The temporary file (``.<name>.<random>.tmp`` in the same folder, mode 0644).
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
 def atomic_write(path: str | Path, data: bytes | str) -> Path:
     """Write a file so that readers see the old file or the new one, never a part.
 
-    The bytes go to a temporary file in the same folder, are flushed to disk, then replace the
-    target with ``os.replace`` (atomic on POSIX and Windows within one file system).
+    The bytes go to a temporary file in the same folder (:func:`stage_file`), are flushed to
+    disk, then replace the target with ``os.replace`` (atomic on POSIX and Windows within one
+    file system).
 
     Parameters
     ----------
@@ -35,17 +69,11 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
         The target path.
     """
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = stage_file(target, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return target
 

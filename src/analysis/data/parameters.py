@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -63,6 +64,11 @@ KNOWN_UNITS = frozenset(
 )
 REQUIRED_KEYS = ("value", "unit", "effective_from", "reference")
 OPTIONAL_KEYS = ("source_id", "assumption", "flag", "note")
+
+# Dates a policy value may take effect: BPJS Ketenagakerjaan exists since 2014 (UU 24/2011); a
+# date outside this window is a typo ("2205-01-01"), not a rule.
+EARLIEST_EFFECTIVE = date(1990, 1, 1)
+LATEST_EFFECTIVE = date(2100, 12, 31)
 
 UNCERTAINTY = ("low", "medium", "high")
 ASSUMPTION_REQUIRED = ("id", "title", "statement", "rationale", "source", "uncertainty", "used_by")
@@ -239,8 +245,13 @@ def _check_entry(raw: Any, where: str) -> dict[str, Any]:
             raise ParameterError(f"{where}: value {value!r} is not true/false")
     elif isinstance(value, bool) or not isinstance(value, int | float):
         raise ParameterError(f"{where}: value {value!r} is not a number")
+    elif not math.isfinite(value):
+        raise ParameterError(f"{where}: value {value!r} is not a finite number")
     elif unit.startswith("share") and not 0 <= value <= 1:
         raise ParameterError(f"{where}: value {value!r} is a share and must lie in 0-1")
+    elif value < 0:
+        # Every unit counts or prices something: a negative rate would print "-Rp6.800".
+        raise ParameterError(f"{where}: value {value!r} is negative; a {unit} cannot be below 0")
     effective = raw["effective_from"]
     if isinstance(effective, datetime):
         effective = effective.date()
@@ -252,6 +263,11 @@ def _check_entry(raw: Any, where: str) -> dict[str, Any]:
                 f"{where}: effective_from {raw['effective_from']!r} is not an ISO date "
                 "(YYYY-MM-DD)"
             ) from None
+    if not EARLIEST_EFFECTIVE <= effective <= LATEST_EFFECTIVE:
+        raise ParameterError(
+            f"{where}: effective_from {effective.isoformat()} is outside "
+            f"{EARLIEST_EFFECTIVE.isoformat()}–{LATEST_EFFECTIVE.isoformat()} (a typo in the year?)"
+        )
     source_id = str(raw.get("source_id") or "").strip()
     assumption = str(raw.get("assumption") or "").strip()
     if not source_id and not assumption:
@@ -341,6 +357,13 @@ def load_parameters(folder: Path | str | None = None) -> Parameters:
     return _load_parameters(Path(folder).resolve())
 
 
+def _is_rate(unit: object) -> bool:
+    """A share, a probability or a rate per person (deaths per worker-year): at most 1."""
+    text = str(unit or "").strip().lower()
+    return text.startswith(("share", "probability")) or (" per " in text and "rupiah" not in text
+                                                         and "multiplier" not in text)
+
+
 def _check_assumption(raw: Any, where: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ParameterError(f"{where}: expected a mapping with {', '.join(ASSUMPTION_REQUIRED)}")
@@ -362,6 +385,13 @@ def _check_assumption(raw: Any, where: str) -> dict[str, Any]:
             continue
         if isinstance(raw[key], bool) or not isinstance(raw[key], int | float):
             raise ParameterError(f"{where} ({aid}): {key} {raw[key]!r} is not a number")
+        if not math.isfinite(raw[key]) or raw[key] < 0:
+            raise ParameterError(f"{where} ({aid}): {key} {raw[key]!r} must be 0 or more")
+        if _is_rate(raw.get("unit")) and raw[key] > 1:
+            raise ParameterError(
+                f"{where} ({aid}): {key} {raw[key]!r} is a rate ({raw['unit']}) and must lie "
+                "in 0-1"
+            )
         numbers[key] = raw[key]
     if "low" in numbers and "high" in numbers and numbers["low"] > numbers["high"]:
         raise ParameterError(f"{where} ({aid}): low is above high")

@@ -2,8 +2,11 @@
 
 Every raw CSV has a ``<name>.csv.meta.yml`` sidecar with title, publisher, URLs, dates, licence,
 units, manual steps and the sha256 of the file. :func:`verify_checksums` checks them all, and
-:func:`check_dataset` validates every table, the sidecars and the user data folder at once
-(``python -m analysis data check``).
+:func:`check_dataset` validates every table, the sidecars, the policy parameters and the
+assumptions log (ranges included: shares and rates in 0-1, no negative rupiah, dates that are
+dates) and the user data folder at once (``python -m analysis data check``; ``reports`` runs the
+same check before building). Scenario files are checked by the command line, which may use the
+model (``analysis.cli.data``).
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ import yaml
 from analysis.core import config
 from analysis.core.errors import UserError, ValidationError
 from analysis.core.files import repo_label, sha256_file
+from analysis.data.parameters import load_assumptions, load_parameters
 from analysis.data.schemas import SCHEMAS
-from analysis.data.tables import load_table, read_text_table
+from analysis.data.tables import load_table, read_text_table, references
 
 SIDECAR_FIELDS = (
     "title",
@@ -169,6 +173,48 @@ def check_dataset(*, include_user: bool = True) -> DatasetReport:
         f"{repo_label(config.RAW / f)}: not a table of the catalogue" for f in extra
     ]
     report.problems += verify_checksums(fields=True)
+    report.problems += policy_problems()
     if include_user and config.user_data_dir().exists():
         report.warnings += verify_checksums(config.user_data_dir())
     return report
+
+
+def policy_problems() -> list[str]:
+    """Problems of the policy parameters and the assumptions log, and of what they cite.
+
+    Each file is checked as the analysis loads it (units, dates, ranges: shares and rates in
+    0-1, nothing negative); then every ``source_id`` of a parameter must be a known source and
+    every ``assumption`` an id of the log.
+
+    Returns
+    -------
+    list of str
+        One message per problem (naming file, parameter and field); empty when all is well.
+    """
+    problems: list[str] = []
+    try:
+        params = load_parameters()
+    except UserError as exc:
+        problems.append(str(exc))
+        params = None
+    try:
+        log = load_assumptions()
+    except UserError as exc:
+        problems.append(str(exc))
+        log = None
+    if params is None:
+        return problems
+    try:
+        sources = references().sources
+    except UserError:
+        sources = None  # the table problems are reported by check_dataset already
+    for name in params.names():
+        for entry in params.history(name):
+            where = f"{params.files[name]}: {name} (from {entry['effective_from']})"
+            if sources is not None and entry["source_id"]:
+                unknown = [s for s in entry["source_id"].split(";") if s.strip() not in sources]
+                if unknown:
+                    problems.append(f"{where}: source_id {unknown[0].strip()!r} is not a source")
+            if log is not None and entry["assumption"] and entry["assumption"] not in log:
+                problems.append(f"{where}: assumption {entry['assumption']} is not in the log")
+    return problems

@@ -173,9 +173,10 @@ class Column:
     label : str
         Header text in the report language.
     kind : str
-        ``text``, ``link`` (a URL: a live link only for http/https), ``count`` (whole number), ``rupiah`` (with a scale word in
-        the PDF, every digit in the workbook), ``rupiah_exact``, ``share`` (0–1, shown as a
-        percentage), ``number`` (``decimals`` digits) or ``date``.
+        ``text``, ``link`` (a URL: a live link only for http/https), ``count`` (whole
+        number), ``rupiah`` (with a scale word in the PDF, every digit in the workbook),
+        ``rupiah_exact``, ``share`` (0–1, shown as a percentage), ``number`` (``decimals``
+        digits) or ``date``.
     decimals : int, optional
         Digits after the decimal separator for ``number`` and ``share``.
     width : str, optional

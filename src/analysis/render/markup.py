@@ -27,9 +27,11 @@ HEADING_SHIFT = 1
 
 # --- Text escaping --------------------------------------------------------------------------------
 
-# C0 controls except tab, newline and carriage return, DEL, C1 controls, and the bidirectional embedding,
-# override and isolate characters (U+202A-U+202E, U+2066-U+2069) that reorder what is shown.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab, newline and carriage return, DEL, C1 controls, and the bidirectional
+# embedding, override and isolate characters (U+202A-U+202E, U+2066-U+2069) that reorder text.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 _MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 WEB_SCHEMES = ("http://", "https://")
 
