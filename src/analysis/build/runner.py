@@ -40,7 +40,7 @@ from analysis.build.guard import (
 )
 from analysis.build.jobs import FORMATS, PROVINCE_NOTEBOOK, REGENCY_NOTEBOOK, Job, plan_jobs
 from analysis.build.manifest import MANIFEST, is_unchanged, load_manifest, write_manifest
-from analysis.build.workers import WorkerPool, watch_lifeline
+from analysis.build.workers import STARTED, WorkerPool, watch_lifeline
 from analysis.core import config
 from analysis.core.errors import UserError
 from analysis.core.files import atomic_write, sha256_bytes, stage_file
@@ -81,6 +81,7 @@ def _worker_main(conn: Any, lifeline: Any) -> None:
         if message is None:
             return
         job, out, stamp = message
+        conn.send(STARTED)
         conn.send(build_one(job, out, stamp))
 
 

@@ -33,6 +33,9 @@ from typing import Any
 
 # A worker is retired after this many reports: bounds the memory growth of in-process runs.
 TASKS_PER_WORKER = 100
+# What a worker sends when it begins a job: the job's deadline counts from then, not from the
+# worker's start-up (importing the analysis takes seconds).
+STARTED = "started"
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -75,6 +78,7 @@ class _Worker:
     conn: Connection
     job: Any = None
     deadline: float | None = None
+    limit: float | None = None
     tasks: int = 0
 
 
@@ -96,7 +100,8 @@ class WorkerPool:
         Number of workers (at least 1).
     task : callable
         ``task(conn, lifeline)``, run in each worker: receives ``(job, *args)`` tuples from
-        ``conn`` until it receives None, sends one result per job. Must be importable.
+        ``conn`` until it receives None; for each job sends ``STARTED``, then one result.
+        Must be importable.
     args : tuple
         Sent with every job.
     deadline : callable
@@ -151,9 +156,8 @@ class WorkerPool:
                                or any(w.job is None for w in self.workers)):
                 worker = next((w for w in self.workers if w.job is None), None) or self._spawn()
                 job = pending.popleft()
-                limit = self.deadline(job)
                 worker.job, worker.tasks = job, worker.tasks + 1
-                worker.deadline = time.monotonic() + limit if limit else None
+                worker.limit, worker.deadline = self.deadline(job), None
                 try:
                     worker.conn.send((job, *self.args))
                 except OSError:
@@ -173,6 +177,10 @@ class WorkerPool:
                 except (EOFError, OSError):
                     result = None
                 else:
+                    if isinstance(result, str) and result == STARTED:
+                        if worker.limit:
+                            worker.deadline = time.monotonic() + worker.limit
+                        continue
                     worker.job = worker.deadline = None
                     if worker.tasks >= TASKS_PER_WORKER:
                         self._retire(worker)
