@@ -37,8 +37,10 @@ def _add_scenario(sub: argparse._SubParsersAction) -> None:
                    "data/scenarios/12.10-labuhanbatu.yml")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10000)")
+    p.add_argument("--max-draws", type=int, default=1_000_000, metavar="N",
+                   help="upper limit of --draws (default 1000000; memory grows with draws)")
     p.add_argument("--seed", type=int, default=None,
-                   help="random seed (default: the seed of the notebooks and reports, "
+                   help="random seed, 0 or more (default: the seed of the notebooks and reports, "
                    "analysis.model.scenarios.DEFAULT_SEED)")
     p.add_argument("--prob", type=float, default=0.9,
                    help="chance of reaching the target for the recommended mix (default 0.9)")

@@ -65,16 +65,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def add_import_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``data import`` and ``data check FILE``."""
     parser.add_argument("--table", choices=IMPORTABLE, help="target table (default: guessed)")
-    parser.add_argument(
-        "--sheet", help="sheet of an XLSX workbook (default: the one sheet holding a table)"
-    )
+    parser.add_argument("--sheet", help="sheet of an XLSX workbook (default: the visible sheet "
+                        "holding a table; required when several visible sheets hold one)")
     parser.add_argument("--source-url", dest="source_url", help="URL of the source")
     parser.add_argument("--publisher", help="who published the figures (e.g. BPJS Cabang Medan)")
     parser.add_argument("--date", dest="date", help="publication date YYYY-MM-DD")
+    limits = parser.add_argument_group("limits (a larger file is refused)")
+    limits.add_argument("--max-bytes", type=int, default=50_000_000, metavar="N",
+                        help="size of the file (default 50000000)")
+    limits.add_argument("--max-rows", type=int, default=200_000, metavar="N",
+                        help="rows with content (default 200000)")
+    limits.add_argument("--max-unzipped", type=int, default=200_000_000, metavar="N",
+                        help="an XLSX's parts unpacked, against zip bombs (default 200000000)")
 
 
 def _import(args: argparse.Namespace, path: str | Path, *, dry_run: bool) -> ImportResult:
     """``import_file`` with the options of :func:`add_import_options` (one copy for both)."""
+    from analysis.data.import_limits import Limits
     from analysis.data.importing import import_file
 
     return import_file(
@@ -85,6 +92,8 @@ def _import(args: argparse.Namespace, path: str | Path, *, dry_run: bool) -> Imp
         publisher=args.publisher,
         date_published=args.date,
         dry_run=dry_run,
+        limits=Limits(max_bytes=args.max_bytes, max_rows=args.max_rows,
+                      max_unzipped=args.max_unzipped),
     )
 
 
@@ -172,9 +181,11 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _check_raw_file(path: Path) -> int:
+    from analysis.core.files import regular_file
     from analysis.data.tables import read_text_table, references
     from analysis.data.validate import labels_for, validate
 
+    regular_file(path)
     names = [n for n, s in SCHEMAS.items() if path.name in s.files]
     if not names:
         raise UserError(f"{path}: not a table of the catalogue (see data/README.md)")

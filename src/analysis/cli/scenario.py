@@ -34,12 +34,12 @@ def run(args: argparse.Namespace) -> int:
         The exit code of ``run_cli``.
     """
     return run_cli(args.file, as_json=args.json, draws=args.draws, seed=args.seed,
-                   prob=args.prob, lang=args.lang)
+                   prob=args.prob, lang=args.lang, max_draws=args.max_draws)
 
 
 def run_cli(
     file: str | Path, *, as_json: bool = False, draws: int = 10_000, seed: int | None = None,
-    prob: float = 0.9, lang: str = "id"
+    prob: float = 0.9, lang: str = "id", max_draws: int = 1_000_000
 ) -> int:
     """``python -m analysis scenario FILE``: print the per-year table and the recommended mix.
 
@@ -58,6 +58,8 @@ def run_cli(
         Chance of reaching the target for the recommended mix.
     lang : {"id", "en"}
         Language and number format of the text.
+    max_draws : int
+        Refuse more draws than this (``--max-draws``).
 
     Returns
     -------
@@ -66,6 +68,13 @@ def run_cli(
     """
     if draws < 1:
         raise UserError(f"--draws must be 1 or more, got {draws}")
+    if draws > max_draws:
+        raise UserError(f"--draws {draws} is above the limit {max_draws} (raise it with "
+                        "--max-draws)")
+    if seed is not None and seed < 0:
+        raise UserError(f"--seed must be 0 or more, got {seed}")
+    if not 0 < prob < 1:
+        raise UserError(f"--prob must lie between 0 and 1, got {prob:g}")
     an = analyse(load_scenario(file), draws=draws, seed=seed, prob=prob)
     if as_json:
         print(json.dumps(to_json(an, lang), ensure_ascii=False, indent=1))

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from analysis.core import config
+from analysis.core.errors import UserError
 
 
 def stage_file(path: str | Path, data: bytes | str) -> Path:
@@ -169,3 +170,85 @@ def repo_label(path: Path) -> str:
         return str(path.resolve().relative_to(config.ROOT))
     except ValueError:
         return str(path)
+
+
+# Text files people edit (scenarios, parameters, sidecars) are small; anything larger is a mistake.
+MAX_TEXT_BYTES = 5_000_000
+
+
+def regular_file(path: str | Path, what: str = "file") -> Path:
+    """``path`` if it is a regular file; UserError for a folder, a device, a FIFO or nothing.
+
+    Reading ``/dev/zero`` or a FIFO would fill memory or wait for ever, and a folder gives a
+    traceback: each is refused with one message instead.
+
+    Parameters
+    ----------
+    path : str or Path
+        The path the user gave.
+    what : str
+        What the file is, for the message ("scenario file", "file").
+
+    Returns
+    -------
+    Path
+    """
+    import stat
+
+    target = Path(path)
+    try:
+        mode = target.stat().st_mode
+    except OSError as exc:
+        raise UserError(f"{path}: no such {what} ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise UserError(f"{path}: is a folder, not a {what}")
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{path}: not a regular file (a device, FIFO or socket); give a {what}")
+    return target
+
+
+def read_yaml_file(path: str | Path, what: str = "YAML file",
+                   max_bytes: int = MAX_TEXT_BYTES) -> object:
+    """Read a YAML file a person wrote: UTF-8 only, size-limited, safe loader.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    what : str
+        What the file is, for the messages.
+    max_bytes : int
+        Larger files are refused.
+
+    Returns
+    -------
+    object
+        The parsed document (``yaml.safe_load``).
+
+    Raises
+    ------
+    UserError
+        A folder, device or FIFO; a file over ``max_bytes``; UTF-16 or other non-UTF-8 text;
+        invalid YAML; nesting too deep to read.
+    """
+    import yaml
+
+    target = regular_file(path, what)
+    size = target.stat().st_size
+    if size > max_bytes:
+        raise UserError(f"{path}: {size:,} bytes is more than a {what} can be "
+                        f"({max_bytes:,} bytes)")
+    raw = target.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4]:
+        raise UserError(f"{path}: saved as UTF-16; save the {what} as UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start}); save the {what} as "
+                        "UTF-8") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path}: not valid YAML ({exc})") from None
+    except RecursionError:
+        raise UserError(f"{path}: nested too deeply to be a {what}") from None

@@ -4,9 +4,17 @@ A BPJS branch or BPS office hands over a semicolon CSV saved by Excel or an XLSX
 above the header; numbers as ``4.979`` or ``Rp 588 juta``, dates as ``12 Mei 2024``,
 ``31/12/2024`` or an Excel serial, regencies as ``Kab. Labusel``, and categories in Indonesian
 (``Nelayan``, ``APBD Kabupaten``). :func:`read_sheets` reads such a file into numbered rows per
-sheet (merged cells filled), and :func:`convert_cell` turns one cell into the catalogue's text
-form (``data/README.md``). :mod:`analysis.data.import_layout` finds the table in a sheet and
+visible sheet (merged cells filled), and :func:`convert_cell` turns one cell into the catalogue's
+text form (``data/README.md``). :mod:`analysis.data.import_layout` finds the table in a sheet and
 :mod:`analysis.data.importing` imports its rows.
+
+What cannot be read faithfully is refused, with the reason, rather than guessed: the file itself
+first (:mod:`analysis.data.import_limits`: a regular file within the size limits, whose bytes
+are UTF-8 text or plainly cp1252), then more rows than the row limit, a cell longer than the
+cell limit, and a formula cell whose value was never saved (openpyxl reads it as blank).
+
+Hidden sheets are never read unless ``--sheet`` names one: a hidden first sheet (an old copy,
+a lookup list) is not the table the office meant to hand over.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from pathlib import Path
 
 from analysis.core.errors import UserError
 from analysis.core.numbers import parse_number, parse_percent, parse_rupiah
+from analysis.data.import_limits import check_input_file, check_unzipped_size, decode_text, limits
 from analysis.data.names import resolve_area, resolve_regency
 from analysis.data.schemas import ColumnSpec
 
@@ -137,6 +146,51 @@ def blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def check_grid(grid: Grid, label: str) -> None:
+    """Refuse more rows than the row limit, or a cell longer than the cell limit."""
+    now = limits()
+    if len(grid) > now.max_rows:
+        raise UserError(f"{label}: {len(grid):,} rows is over the limit of {now.max_rows:,} "
+                        "(raise it with --max-rows)")
+    for number, cells in grid:
+        for j, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > now.max_cell_chars:
+                raise UserError(f"{label}, row {number}, column {j + 1}: a cell of {len(cell):,} "
+                                f"characters (the limit is {now.max_cell_chars:,})")
+
+
+def refuse_uncached_formulas(path: Path, sheets: list[Sheet], label: str) -> None:
+    """Refuse formula cells whose value was never saved: openpyxl would read them as blank.
+
+    The workbook is opened once more, with formulas, and each sheet read is compared with it.
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        for sheet in sheets:
+            values = dict(sheet.grid)
+            missing = []
+            for row in book[sheet.name].iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) != "f":
+                        continue
+                    cells = values.get(cell.row, [])
+                    j = cell.column - 1
+                    if j >= len(cells) or blank(cells[j]):
+                        missing.append(f"{get_column_letter(cell.column)}{cell.row} ({cell.value})")
+            if missing:
+                more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+                raise UserError(
+                    f"{label}, sheet {sheet.name!r}: formula cells without a saved value: "
+                    f"{', '.join(missing[:3])}{more}. Open the file in Excel or LibreOffice and "
+                    "save it (that stores the values), or paste the values over the formulas"
+                )
+    finally:
+        book.close()
+
+
 def _separator(lines: list[str]) -> str:
     """The separator most lines use: a title line above the table has none, and a decimal
     comma ("7,50") in a semicolon file is no separator."""
@@ -153,14 +207,15 @@ def _read_csv(path: Path, label: str) -> Grid:
     raw = path.read_bytes()
     if not raw:
         raise UserError(f"{label}: the file is empty (0 bytes)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in cp1252; reading it beats refusing it.
-        text = raw.decode("cp1252", errors="replace")
+    text, _ = decode_text(raw, label)
     sep = _separator([line for line in text.splitlines() if line.strip()][:30])
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    return [(i, list(row)) for i, row in enumerate(rows, start=1)]
+    # Long cells are refused by check_grid with their row and column, not by the csv module.
+    csv.field_size_limit(max(csv.field_size_limit(), limits().max_bytes))
+    try:
+        return [(i, list(row)) for i, row in enumerate(rows, start=1)]
+    except csv.Error as exc:
+        raise UserError(f"{label}, line {rows.line_num}: cannot be read as CSV ({exc})") from None
 
 
 def _sheet_grid(ws: object) -> Grid:
@@ -195,14 +250,22 @@ def _sheet_grid(ws: object) -> Grid:
 def _read_xlsx(path: Path, label: str, sheet: str | None) -> list[Sheet]:
     import openpyxl
 
+    check_unzipped_size(path, label)
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise UserError(f"{label}: cannot be read as an XLSX workbook ({exc})") from exc
     if sheet is not None and sheet not in book.sheetnames:
         raise UserError(f"{label}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
-    chosen = [book[sheet]] if sheet is not None else book.worksheets
-    return [Sheet(ws.title, _sheet_grid(ws)) for ws in chosen]
+    # A hidden sheet is read only when --sheet names it.
+    chosen = [book[sheet]] if sheet is not None else [
+        ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    if not chosen:
+        raise UserError(f"{label}: every sheet is hidden; name one with --sheet "
+                        f"(sheets: {', '.join(book.sheetnames)})")
+    sheets = [Sheet(ws.title, _sheet_grid(ws)) for ws in chosen]
+    refuse_uncached_formulas(path, sheets, label)
+    return sheets
 
 
 def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
@@ -224,8 +287,7 @@ def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
         :func:`_sheet_grid`).
     """
     label = str(path)
-    if not path.exists():
-        raise UserError(f"{label}: no such file")
+    check_input_file(path, label)
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise UserError(f"{label}: the old .xls format is not read; save it as .xlsx or CSV")
@@ -235,14 +297,17 @@ def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
         sheets = _read_xlsx(path, label, sheet)
     else:
         sheets = [Sheet(None, _read_csv(path, label))]
-    return [
-        Sheet(s.name, [(n, cells) for n, cells in s.grid if not all(blank(c) for c in cells)])
-        for s in sheets
-    ]
+    out = []
+    for s in sheets:
+        grid = [(n, cells) for n, cells in s.grid if not all(blank(c) for c in cells)]
+        check_grid(grid, label if s.name is None else f"{label}, sheet {s.name!r}")
+        out.append(Sheet(s.name, grid))
+    return out
 
 
 def read_grid(path: Path, sheet: str | None = None) -> Grid:
-    """Rows of one sheet of a CSV or XLSX file (the first sheet when ``sheet`` is omitted).
+    """Rows of one sheet of a CSV or XLSX file (the first visible sheet when ``sheet`` is
+    omitted).
 
     See :func:`read_sheets`.
     """

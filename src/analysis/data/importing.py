@@ -15,6 +15,15 @@ a sidecar records the import and its sha256.
 Nothing is written unless every row is valid; files are replaced atomically, so a failed import
 leaves earlier data byte for byte as it was. Every figure needs a source: either a
 ``source_id`` column naming known sources, or ``--source-url``, ``--publisher`` and ``--date``.
+
+An import holds a lock over the user data folder (:func:`analysis.data.import_checks.guarded`)
+from reading the existing rows to writing the table and its sidecar: a second import waits
+``IMPORT_WAIT_S`` seconds, then stops with :class:`~analysis.core.errors.DataLocked` (exit 3),
+so two imports at once can no longer both succeed while one file's rows vanish. A header that
+appears twice is refused (one of the columns would be dropped), and so is a count of people
+above the population of its area (``population_kemendagri`` or ``population_poverty``), with
+the limit in the message.
+
 The command line that prints the outcome is :mod:`analysis.cli.data`.
 """
 
@@ -33,6 +42,14 @@ import yaml
 from analysis.core import config
 from analysis.core.errors import AmbiguousRegency, UserError, ValidationError
 from analysis.core.files import commit_files, sha256_bytes
+from analysis.data.import_checks import (
+    guarded,
+    plausibility_problems,
+    refuse_duplicate_headers,
+)
+from analysis.data.import_checks import (
+    show_column as _show,
+)
 from analysis.data.import_corrections import Change, Merge, merge
 from analysis.data.import_formats import (
     blank,
@@ -44,6 +61,7 @@ from analysis.data.import_formats import (
 )
 from analysis.data.import_headers import HEADERS, area_column, map_headers
 from analysis.data.import_layout import Block, Skip, find_table, one_row_block
+from analysis.data.import_limits import Limits
 from analysis.data.import_shape import AUTO, Record, Shape, read_shape, records, subtotals
 from analysis.data.import_shape import guess_table as guess_block
 from analysis.data.names import resolve_regency
@@ -141,6 +159,7 @@ class _Layout:
     block: Block
     shape: Shape
     sheets: list[str]
+    named: bool = False  # the sheet was named with --sheet
 
     @property
     def schema(self) -> Schema:
@@ -167,19 +186,22 @@ def _choose_sheet(blocks: list[Block], table: str | None, label: str) -> Block:
     """The one sheet holding a table the importer reads (``--sheet`` names it otherwise)."""
     if len(blocks) == 1:
         return blocks[0]
+    # Only visible sheets are candidates (read_sheets leaves hidden ones out).
     fitting = [b for b in blocks if b.body and _fits(b, table)]
     names = ", ".join(repr(b.sheet) for b in blocks)
     if len(fitting) == 1:
         return fitting[0]
     if not fitting:
         raise UserError(
-            f"{label}: no sheet holds a table the importer reads (sheets: {names}); name one "
-            f"with --sheet to see why, e.g. --sheet {shlex.quote(str(blocks[0].sheet))}"
+            f"{label}: no visible sheet holds a table the importer reads (sheets: {names}; a "
+            "hidden sheet is read only when named); name one with --sheet to see why, e.g. "
+            f"--sheet {shlex.quote(str(blocks[0].sheet))}"
         )
-    both = " and ".join(repr(b.sheet) for b in fitting)
+    quoted = [repr(b.sheet) for b in fitting]
+    listed = f"{', '.join(quoted[:-1])} and {quoted[-1]}"
     raise UserError(
-        f"{label}: sheets {both} both hold a table; choose one with --sheet, e.g. "
-        f"--sheet {shlex.quote(str(fitting[0].sheet))}"
+        f"{label}: visible sheets {listed} {'both' if len(fitting) == 2 else 'all'} hold a "
+        f"table; choose one with --sheet, e.g. --sheet {shlex.quote(str(fitting[0].sheet))}"
     )
 
 
@@ -192,6 +214,9 @@ def _layout(path: Path, sheet: str | None, table: str | None) -> _Layout:
         raise UserError(f"{label}: the file has no rows")
     block = _choose_sheet(blocks, table, label)
     header_row = block.header_rows[-1]
+    # A header written twice would leave one of its columns out without a word.
+    refuse_duplicate_headers(label, header_row, [h.text if h.parts else None
+                                                 for h in block.headers])
     if not block.body:
         left = "; ".join(str(s) for s in block.skipped if s.first > header_row)
         where = label if block.sheet is None else f"{label}, sheet {block.sheet!r}"
@@ -217,7 +242,8 @@ def _layout(path: Path, sheet: str | None, table: str | None) -> _Layout:
             f"{label}, row {header_row}, column {name}: required column is missing "
             f"(name it e.g. {hint})"
         )
-    return _Layout(label, block, shape, [str(s.name) for s in sheets if s.name is not None])
+    return _Layout(label, block, shape, [str(s.name) for s in sheets if s.name is not None],
+                   named=sheet is not None)
 
 
 # --- Import --------------------------------------------------------------------------------------
@@ -254,11 +280,6 @@ def _row_id(prefix: str, values: dict[str, str], schema: Schema) -> str:
     return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
 
 
-def _show(column: str, header: str | None) -> str:
-    """Column as the user knows it: their header, with the catalogue name when different."""
-    if header is None or norm(header) == norm(column):
-        return column
-    return f"{header} ({column})"
 
 
 def _convert_rows(
@@ -337,11 +358,12 @@ def _check_hint(layout: _Layout) -> str:
     """A command that lists every problem: the same file, table and sheet, as a dry run."""
     command = ["python", "-m", "analysis", "data", "check", layout.label,
                "--table", layout.schema.name]
-    if layout.block.sheet is not None and len(layout.sheets) > 1:
+    if layout.block.sheet is not None and (len(layout.sheets) > 1 or layout.named):
         command += ["--sheet", layout.block.sheet]
     return f"; `{shlex.join(command)}` lists them"
 
 
+@guarded
 def import_file(
     path: str | Path,
     *,
@@ -351,6 +373,7 @@ def import_file(
     publisher: str | None = None,
     date_published: str | None = None,
     dry_run: bool = False,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Validate a user file and merge its rows into the user data folder.
 
@@ -361,12 +384,15 @@ def import_file(
     table : str, optional
         Target table (one of ``IMPORTABLE``); guessed from the headers when omitted.
     sheet : str, optional
-        Sheet of an XLSX workbook (default: the one sheet holding a table).
+        Sheet of an XLSX workbook, hidden or not (default: the one visible sheet holding a
+        table).
     source_url, publisher, date_published : str, optional
         Source of the figures when the file has no ``source_id`` column (all three together;
         the date as YYYY-MM-DD). A dry run without them checks everything else.
     dry_run : bool
         Check only; write nothing.
+    limits : Limits, optional
+        Size limits of the file (bytes, rows, unpacked XLSX, cell); the defaults when omitted.
 
     Returns
     -------
@@ -377,6 +403,8 @@ def import_file(
     ------
     UserError
         One message naming file, row and column; nothing is written.
+    DataLocked
+        Another import held the user data folder for longer than ``IMPORT_WAIT_S``.
     """
     path = Path(path)
     layout = _layout(path, sheet, table)
@@ -410,6 +438,10 @@ def import_file(
     frame = pd.DataFrame([{c: r.get(c, "") for c in names} for r in rows], columns=names)
     frame = frame.astype(str)
     problems = _table_problems(layout, recs, frame, labels, refs, problems)
+    # A count above its area's population is refused before it is merged with earlier rows.
+    shown = {c: cell.header for rec in recs for c, cell in rec.cells.items()}
+    problems += plausibility_problems(layout.schema, frame, labels, shown,
+                                      area_column(layout.schema))
     merged = merge(frame, labels, layout.schema) if not problems else None
     if merged is not None:
         problems += merged.problems

@@ -30,7 +30,7 @@ import yaml
 from analysis.core import config
 from analysis.core.checks import as_date
 from analysis.core.errors import ParameterError, ParameterLookupError, UserError
-from analysis.core.files import repo_label
+from analysis.core.files import regular_file, repo_label
 from analysis.data.schemas import FLAGS
 
 # Units a parameter may carry. A new unit is added here on purpose, so that a typo in a YAML
@@ -292,12 +292,23 @@ def _check_entry(raw: Any, where: str) -> dict[str, Any]:
 
 
 def _read_yaml(path: Path) -> Any:
+    label = repo_label(path)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        regular_file(path, "parameter file")
+        raw = path.read_bytes()
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ParameterError(f"{label}: saved as UTF-16; save it as UTF-8")
+        return yaml.load(raw.decode("utf-8-sig"), Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{repo_label(path)}: not valid YAML ({exc})") from None
+        raise ParameterError(f"{label}: not valid YAML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{label}: not UTF-8 text (byte {exc.start})") from None
+    except RecursionError:
+        raise ParameterError(f"{label}: nested too deeply") from None
+    except UserError as exc:
+        raise ParameterError(str(exc)) from None
     except OSError as exc:
-        raise ParameterError(f"{repo_label(path)}: cannot be read ({exc.strerror})") from None
+        raise ParameterError(f"{label}: cannot be read ({exc.strerror})") from None
 
 
 @lru_cache(maxsize=8)

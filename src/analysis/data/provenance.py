@@ -15,14 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from analysis.core import config
 from analysis.core.errors import UserError, ValidationError
-from analysis.core.files import repo_label, sha256_file
+from analysis.core.files import read_yaml_file, repo_label, sha256_file
 from analysis.data.parameters import load_assumptions, load_parameters
 from analysis.data.schemas import SCHEMAS
-from analysis.data.tables import load_table, read_text_table, references
+from analysis.data.tables import load_table, read_text_table
 
 SIDECAR_FIELDS = (
     "title",
@@ -72,10 +70,7 @@ def raw_files(directory: Path | None = None) -> list[RawFile]:
 
 
 def _read_sidecar(path: Path) -> dict:
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise UserError(f"{repo_label(path)}: not valid YAML ({exc})") from exc
+    meta = read_yaml_file(path, "sidecar")
     return meta if isinstance(meta, dict) else {}
 
 
@@ -180,11 +175,11 @@ def check_dataset(*, include_user: bool = True) -> DatasetReport:
 
 
 def policy_problems() -> list[str]:
-    """Problems of the policy parameters and the assumptions log, and of what they cite.
+    """Problems of the policy parameters and the assumptions log.
 
     Each file is checked as the analysis loads it (units, dates, ranges: shares and rates in
-    0-1, nothing negative); then every ``source_id`` of a parameter must be a known source and
-    every ``assumption`` an id of the log.
+    0-1, nothing negative), and every ``assumption`` a parameter cites must be in the log.
+    (That parameter sources are in the source registers is a test of the shipped data.)
 
     Returns
     -------
@@ -192,29 +187,21 @@ def policy_problems() -> list[str]:
         One message per problem (naming file, parameter and field); empty when all is well.
     """
     problems: list[str] = []
+    params = log = None
     try:
         params = load_parameters()
     except UserError as exc:
         problems.append(str(exc))
-        params = None
     try:
         log = load_assumptions()
     except UserError as exc:
         problems.append(str(exc))
-        log = None
-    if params is None:
+    if params is None or log is None:
         return problems
-    try:
-        sources = references().sources
-    except UserError:
-        sources = None  # the table problems are reported by check_dataset already
     for name in params.names():
         for entry in params.history(name):
-            where = f"{params.files[name]}: {name} (from {entry['effective_from']})"
-            if sources is not None and entry["source_id"]:
-                unknown = [s for s in entry["source_id"].split(";") if s.strip() not in sources]
-                if unknown:
-                    problems.append(f"{where}: source_id {unknown[0].strip()!r} is not a source")
-            if log is not None and entry["assumption"] and entry["assumption"] not in log:
-                problems.append(f"{where}: assumption {entry['assumption']} is not in the log")
+            if entry["assumption"] and entry["assumption"] not in log:
+                problems.append(f"{params.files[name]}: {name} (from "
+                                f"{entry['effective_from']}): assumption "
+                                f"{entry['assumption']} is not in the assumptions log")
     return problems

@@ -28,6 +28,11 @@ _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+# Characters no table may hold: C0 controls but tab, newline and carriage return (NUL,
+# backspace, ESC ...), DEL, C1 controls, and the bidirectional embedding/override/isolate marks
+# (U+202A-U+202E, U+2066-U+2069) that make a name read backwards. They break the PDF and the
+# workbook, or change what a reader sees.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # --- Problems ------------------------------------------------------------------------------------
@@ -243,8 +248,13 @@ def validate(
     frame = frame.fillna("").astype(str)
     for col in schema.columns:
         for i, text in enumerate(frame[col.name]):
-            text = text.strip()
             file, row = labels[i]
+            bad = _CONTROL.search(text)
+            if bad:
+                problems.append(Problem(file, row, col.name, f"contains the control character "
+                                        f"U+{ord(bad.group()):04X}; remove it"))
+                continue
+            text = text.strip()
             if not text:
                 if col.required:
                     problems.append(Problem(file, row, col.name, "a value is required"))

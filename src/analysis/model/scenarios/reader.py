@@ -14,9 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from analysis.core.errors import ScenarioError, UserError
+from analysis.core.files import read_yaml_file
 from analysis.data.names import resolve_regency
 from analysis.data.parameters import default_assumptions, default_parameters
 from analysis.data.tables import regencies
@@ -203,12 +202,12 @@ def load_scenario(path: str | Path, params: Any = None, assumptions: dict | None
         the key path (``funding.csr[1].probability``).
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ScenarioError(f"{path}: no such scenario file")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
+    try:  # folders, devices, FIFOs, UTF-16, bad or too deeply nested YAML: one message
+        doc = read_yaml_file(path, "scenario file")
+    except UserError as exc:
+        raise ScenarioError(str(exc)) from None
     return scenario_from_dict(doc, file=str(path), params=params, path=path,
                               assumptions=assumptions)
 
