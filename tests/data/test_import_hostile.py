@@ -106,8 +106,9 @@ def _two_sheets(path: Path, hide_first: bool) -> Path:
 
 
 def test_visible_sheet_is_read_not_a_hidden_first_one(user_dir, tmp_path):
-    result = importing.import_file(_two_sheets(tmp_path / "h.xlsx", True), source_url="https://e.org",
-                                   publisher="P", date_published="2025-01-15", dry_run=True)
+    result = importing.import_file(_two_sheets(tmp_path / "h.xlsx", True),
+                                   source_url="https://e.org", publisher="P",
+                                   date_published="2025-01-15", dry_run=True)
     assert result.frame["workers"].tolist() == ["4979"]
 
 
@@ -143,7 +144,8 @@ def test_windows_1252_file_is_read_as_such(user_dir, tmp_path):
     assert result.frame["note"].tolist() == ["Catatan café"]
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x08", "\x1b", "\u202e"], ids=["nul", "bs", "esc", "rlo"])
+@pytest.mark.parametrize("char", ["\x00", "\x08", "\x1b", "\u202e"],
+                         ids=["nul", "backspace", "esc", "rlo"])
 def test_control_characters_are_refused(user_dir, tmp_path, capsys, char):
     path = _csv(tmp_path, [_row(note=f"Catatan{char}x")])
     assert _import(path) == 2

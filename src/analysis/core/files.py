@@ -249,6 +249,9 @@ def read_yaml_file(path: str | Path, what: str = "YAML file",
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        what_went_wrong = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UserError(f"{path}: not valid YAML ({where}{what_went_wrong})") from None
     except RecursionError:
         raise UserError(f"{path}: nested too deeply to be a {what}") from None
