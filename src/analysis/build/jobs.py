@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import config, i18n
+from analysis.core.errors import UserError
 from analysis.data import names, tables
 
 REGENCY_NOTEBOOK = config.NOTEBOOKS / "03_regency_report.ipynb"
@@ -48,6 +49,39 @@ def slugify(text: str) -> str:
     """File-name form of a name: ``"Nias Selatan"`` → ``"nias-selatan"``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "area"
+
+
+def resolve_regencies(province: str, given: Sequence[str] | None) -> list[str] | None:
+    """Kab/kota codes for the names or codes a user gave, refusing any unknown one up front.
+
+    Parameters
+    ----------
+    province : str
+        Province code; it must have kab/kota.
+    given : sequence of str, optional
+        Codes or names (any variant ``analysis.data.names.resolve_regency`` knows).
+
+    Returns
+    -------
+    list of str or None
+        The codes; None when none were given (all of the province).
+
+    Raises
+    ------
+    UserError
+        An unknown province, or a name that matches no (or several) kab/kota.
+    """
+    if tables.regencies(province).empty:
+        raise UserError(f"--province {province!r}: no such province code (e.g. 12)")
+    if not given:
+        return None
+    codes = []
+    for text in given:
+        try:
+            codes.append(names.resolve_regency(text, province))
+        except UserError as exc:
+            raise UserError(f"--regency {text!r}: {exc}") from None
+    return codes
 
 
 def plan_jobs(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from analysis.core import config
 from analysis.core.errors import UserError, ValidationError
+from analysis.core.files import regular_file
 from analysis.data.schemas import IMPORTABLE, SCHEMAS
 
 if TYPE_CHECKING:
@@ -81,8 +82,7 @@ def add_import_options(parser: argparse.ArgumentParser) -> None:
 
 def _import(args: argparse.Namespace, path: str | Path, *, dry_run: bool) -> ImportResult:
     """``import_file`` with the options of :func:`add_import_options` (one copy for both)."""
-    from analysis.data.import_limits import Limits
-    from analysis.data.importing import import_file
+    from analysis.data.importing import Limits, import_file
 
     return import_file(
         path,
@@ -181,18 +181,16 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _check_raw_file(path: Path) -> int:
-    from analysis.core.files import regular_file
-    from analysis.data.tables import read_text_table, references
-    from analysis.data.validate import labels_for, validate
+    from analysis.data import tables, validate
 
     regular_file(path)
     names = [n for n, s in SCHEMAS.items() if path.name in s.files]
     if not names:
         raise UserError(f"{path}: not a table of the catalogue (see data/README.md)")
     schema = SCHEMAS[names[0]]
-    frame = read_text_table(path)
-    refs = None if names[0] in ("sources", "regencies") else references()
-    problems = validate(frame, schema, labels_for(str(path), len(frame)), refs)
+    frame = tables.read_text_table(path)
+    refs = None if names[0] in ("sources", "regencies") else tables.references()
+    problems = validate.validate(frame, schema, validate.labels_for(str(path), len(frame)), refs)
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
@@ -219,25 +217,35 @@ def scenario_problems() -> list[str]:
     return problems
 
 
+def dataset_report():
+    """``check_dataset()`` with the problems of the scenario files added: what ``data check``
+    prints and what ``reports`` refuses to build from.
+
+    Returns
+    -------
+    analysis.data.provenance.DatasetReport
+    """
+    from analysis.data.provenance import check_dataset
+
+    report = check_dataset()
+    report.problems += scenario_problems()
+    return report
+
+
 def input_problems() -> list[str]:
     """Everything ``reports`` checks before building: tables, raw checksums, parameters,
     assumptions and scenario files (what ``data check`` reports as problems)."""
-    from analysis.data.provenance import check_dataset
-
-    return check_dataset().problems + scenario_problems()
+    return dataset_report().problems
 
 
 def run_check(args: argparse.Namespace) -> int:
     """``python -m analysis data check [FILE]``: the whole dataset, or one file as an import."""
-    from analysis.data.provenance import check_dataset
-
     if args.file:
         path = Path(args.file)
         if path.resolve().parent == config.RAW.resolve():
             return _check_raw_file(path)
         return run_import(args)
-    report = check_dataset()
-    report.problems += scenario_problems()
+    report = dataset_report()
     total = sum(report.rows.values())
     print(
         f"Data: {len(report.rows)} tables, {total} rows (raw {config.RAW}, user "

@@ -13,7 +13,9 @@ import argparse
 import math
 import os
 import sys
+from datetime import date
 
+from analysis.cli.data import input_problems
 from analysis.core.errors import ReportsLocked, UserError
 
 # Problems of the inputs printed before the refusal (the rest: `python -m analysis data check`).
@@ -54,21 +56,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _check_args(args: argparse.Namespace) -> tuple[list[str] | None, int]:
+def _check_args(args: argparse.Namespace) -> int:
     """Check the arguments before anything is built; UserError (exit 2) for a bad one.
 
     Returns
     -------
-    (list of str or None, int)
-        The kab/kota codes (None: all of the province) and the number of workers.
+    int
+        The number of workers.
     """
-    from analysis.core.checks import as_date
-    from analysis.data import names, tables
-
     if args.as_of is not None:
         try:
-            as_date(args.as_of)
-        except UserError:
+            date.fromisoformat(str(args.as_of).strip())
+        except ValueError:
             raise UserError(f"--as-of {args.as_of!r}: write the date as YYYY-MM-DD") from None
     if not math.isfinite(args.timeout) or args.timeout < 0:
         raise UserError(f"--timeout {args.timeout:g}: give seconds, 0 or more (0 = no limit)")
@@ -79,24 +78,12 @@ def _check_args(args: argparse.Namespace) -> tuple[list[str] | None, int]:
     if jobs < args.jobs:
         print(f"reports: --jobs {args.jobs} capped at {cap} (the number of CPUs; raise the "
               "limit with --max-jobs)", file=sys.stderr)
-    if tables.regencies(args.province).empty:
-        raise UserError(f"--province {args.province!r}: no such province code (e.g. 12)")
-    if not args.regency:
-        return None, jobs
-    codes = []
-    for given in args.regency:
-        try:
-            codes.append(names.resolve_regency(given, args.province))
-        except UserError as exc:
-            raise UserError(f"--regency {given!r}: {exc}") from None
-    return codes, jobs
+    return jobs
 
 
 def _check_inputs() -> None:
     """Refuse to build from tampered or invalid inputs (raw checksums, tables, parameters,
     assumptions, scenario files): print the problems, then one UserError (exit 2)."""
-    from analysis.cli.data import input_problems
-
     problems = input_problems()
     if not problems:
         return
@@ -121,16 +108,17 @@ def run(args: argparse.Namespace) -> int:
         run holds the lock. A bad argument or input raises ``UserError`` (exit 2).
     """
     # Late: the build imports pandas and the data layer; `--help` needs neither.
-    from analysis.build.runner import EXIT_LOCKED, build_reports
+    from analysis.build import jobs, runner
 
-    regencies, jobs = _check_args(args)
+    workers = _check_args(args)
+    regencies = jobs.resolve_regencies(args.province, args.regency)
     _check_inputs()
     try:
-        result = build_reports(
+        result = runner.build_reports(
             province=args.province,
             regencies=regencies,
             langs=args.lang or ["id"],
-            jobs=jobs,
+            jobs=workers,
             out=args.out,
             force=args.force,
             as_of=args.as_of,
@@ -139,6 +127,6 @@ def run(args: argparse.Namespace) -> int:
         )
     except ReportsLocked as exc:
         print(f"reports: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
+        return runner.EXIT_LOCKED
     print(result.summary())
     return result.exit_code
