@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.core import i18n, numbers
 from analysis.data.tables import load_table, newest_fact_date
 from analysis.render.blocks import Column, Section, Table, Text
-from analysis.render.markup import is_web_url, markdown_escape
+from analysis.render.markup import clean_text, is_web_url, markdown_escape
 from analysis.views import figures
 
 
@@ -117,8 +117,9 @@ class Brief:
             url = str(row.url or "").strip()
             plain = is_web_url(url) and not any(c.isspace() or c in "<>" for c in url)
             link = f" <{url}>" if plain else (f" {markdown_escape(url)}" if url else "")
+            code = clean_text(row.source_id).replace("`", "")  # a code span shows it literally
             lines.append(f"- **{markdown_escape(row.publisher)}** ({day}). "
-                         f"{markdown_escape(row.title)}.{link} {markdown_escape(row.source_id)}")
+                         f"{markdown_escape(row.title)}.{link} `{code}`")
         title = i18n.t("reports.sources_title", self.lang)
         listing = Text(f"**{title}**\n\n" + "\n".join(lines)
                        + f"\n\n{i18n.t('reports.sources_note', self.lang)}")
