@@ -112,6 +112,13 @@ def test_visible_sheet_is_read_not_a_hidden_first_one(user_dir, tmp_path):
     assert result.frame["workers"].tolist() == ["4979"]
 
 
+def test_hidden_sheet_is_read_when_named(user_dir, tmp_path):
+    result = importing.import_file(_two_sheets(tmp_path / "h.xlsx", True), sheet="Lama",
+                                   source_url="https://e.org", publisher="P",
+                                   date_published="2025-01-15", dry_run=True)
+    assert result.frame["workers"].tolist() == ["1"]  # the hidden sheet's one row
+
+
 def test_several_visible_sheets_ask_for_sheet(user_dir, tmp_path, capsys):
     path = _two_sheets(tmp_path / "v.xlsx", False)
     assert _import(path) == 2
