@@ -404,7 +404,7 @@ class RegencyBrief(Brief):
                 sources=[e["source_id"] for e in dbh["series"]],
             ),
         ]
-        parts.extend(Text(markdown_escape(line)) for line in set_aside_sentences(dbh, lang))
+        parts.extend(Text(line) for line in set_aside_sentences(dbh, lang, markdown_escape))
         if str(dbh.get("flag") or ""):
             parts.append(Callout(i18n.t("reports.flagged", lang,
                                         flag=markdown_escape(dbh["flag"]),

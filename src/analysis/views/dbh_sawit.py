@@ -6,7 +6,7 @@ formats it, so the regency brief and the province overview tell the same story.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -69,12 +69,17 @@ def range_sentence(dbh: Mapping[str, Any], lang: str = "id") -> str:
     )
 
 
-def set_aside_sentences(dbh: Mapping[str, Any], lang: str = "id") -> list[str]:
-    """One sentence per allocation the data's notes set aside (a CONFLICT row NOT USED)."""
+def set_aside_sentences(dbh: Mapping[str, Any], lang: str = "id",
+                        escape: Callable[[object], str] = str) -> list[str]:
+    """One sentence per allocation the data's notes set aside (a CONFLICT row NOT USED).
+
+    ``escape`` is applied to the text taken from the data (source id and note), e.g. the
+    Markdown escape of a brief, so that a note prints as written and never as markup.
+    """
     return [
         i18n.t("reports.dbh_set_aside", lang, year=e["year"],
                allocation=numbers.format_rupiah(e["allocation"], lang, exact=True),
-               source=e["source_id"], note=e["note"])
+               source=escape(e["source_id"]), note=escape(e["note"]))
         for e in dbh.get("set_aside", [])
     ]
 
