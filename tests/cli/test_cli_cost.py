@@ -63,11 +63,69 @@ def test_json_keys_and_rounding_down(capsys):
     code, out, _ = run(capsys, "--budget", "1.000.000", "--months", "1", "--json")
     assert code == 0
     answer = json.loads(out)
-    documented = {"mode", "label", "cost_rp", "remainder_rp", "basis_rp", "on"}
-    required = {"budget_rp", "workers", "months", "package", "per_worker_month_rp"}
+    documented = {"mode", "label", "cost_rp", "remainder_rp", "basis_rp", "on", "shortfall_rp",
+                  "near_whole"}
+    required = {"budget_rp", "workers", "months", "package", "per_worker_month_rp",
+                "months_exact", "workers_exact"}
     assert required <= set(answer) <= required | documented
     assert (answer["budget_rp"], answer["workers"], answer["months"]) == (1_000_000, 59, 1)
     assert (answer["package"], answer["per_worker_month_rp"]) == ("jkk-jkm", 16_800)
+
+
+def test_a_fraction_of_a_month_is_said_in_words(capsys):
+    # Kotawaringin Timur 2024: 4.400 × 16.800 = 73.920.000 a month; 739.122.000 / 73.920.000
+    # = 9,99894 months: 9 whole months, and 10 × 73.920.000 = 739.200.000 is Rp78.000 more than
+    # the budget. 78.000 / 73.920.000 = 0,11% of a month, under the 1% tolerance.
+    code, out, _ = run(capsys, "--budget", "739122000", "--workers", "4400", "--on",
+                       "2024-06-01")
+    assert code == 0
+    lines = out.splitlines()
+    assert "membiayai 9 bulan penuh untuk 4.400 pekerja" in lines[0]
+    # Rounded down to two decimals: 9,99, never "10,00".
+    assert lines[1] == "Tepatnya 9,99 bulan; kurang Rp78.000 untuk 10 bulan penuh"
+    assert "dihitung untuk 10 bulan" in lines[2]
+
+
+def test_json_gives_the_exact_fraction_beside_the_whole_numbers(capsys):
+    # Same budget: months_exact = 739.122.000 / 73.920.000 = 9,998944805...
+    code, out, _ = run(capsys, "--budget", "739122000", "--workers", "4400", "--on",
+                       "2024-06-01", "--json")
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["months"] == 9
+    assert answer["months_exact"] == pytest.approx(739_122_000 / 73_920_000)
+    assert answer["workers_exact"] == 4_400
+    assert answer["shortfall_rp"] == 78_000
+    assert answer["near_whole"] is True
+    # Medan S4: Rp2,3 miliar for 11.797 workers: 11.797 × 16.800 = 198.189.600 a month;
+    # 2.300.000.000 / 198.189.600 = 11,605 months; 12 × 198.189.600 = 2.378.275.200, so
+    # Rp78.275.200 short of 12 months (39% of a month: not a rounding).
+    code, out, _ = run(capsys, "--budget", "2300000000", "--workers", "11797", "--on",
+                       "2023-06-01", "--json")
+    answer = json.loads(out)
+    assert (answer["months"], answer["shortfall_rp"], answer["near_whole"]) == (
+        11, 78_275_200, False)
+    assert answer["months_exact"] == pytest.approx(11.605, abs=5e-4)
+
+
+def test_a_fraction_of_a_worker(capsys):
+    # 1.000.000 / 16.800 = 59,52 workers for 1 month; 60 × 16.800 = 1.008.000: Rp8.000 short.
+    code, out, _ = run(capsys, "--budget", "1.000.000", "--months", "1", "--json")
+    answer = json.loads(out)
+    assert answer["workers"] == 59
+    assert answer["workers_exact"] == pytest.approx(1_000_000 / 16_800)
+    assert answer["shortfall_rp"] == 8_000
+    code, out, _ = run(capsys, "--budget", "1.000.000", "--months", "1", "--lang", "en")
+    assert "Exactly 59.52 workers; Rp8,000 short of 60 workers" in out
+
+
+def test_an_exact_budget_has_no_fraction(capsys):
+    # 294.000.000 / (2.500 × 16.800) = 7 exactly: nothing short, no fraction sentence.
+    code, out, _ = run(capsys, "--budget", "Rp 294 juta", "--workers", "2500")
+    assert "Tepatnya" not in out
+    code, out, _ = run(capsys, "--budget", "Rp 294 juta", "--workers", "2500", "--json")
+    answer = json.loads(out)
+    assert (answer["months_exact"], answer["shortfall_rp"]) == (7.0, 0)
 
 
 def test_billions_with_a_decimal_comma(capsys):

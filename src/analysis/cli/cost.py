@@ -20,7 +20,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description=(
             "Answer the three budget questions offices ask. Give exactly two of --budget, "
             "--workers and --months; the third is computed. Months and workers computed from a "
-            "budget are whole numbers, rounded down. More than 12 months is allowed (a "
+            "budget are whole numbers, rounded down, followed by the exact fraction the budget "
+            "buys and what the next whole month or worker would still cost ('9,99 bulan; "
+            "kurang Rp78.000 untuk 10 bulan penuh'). More than 12 months is allowed (a "
             "multi-year budget at the rates in force on --on). Default package: JKK+JKM for "
             "informal (BPU) workers at the lowest income basis, rates in force today."
         ),
@@ -29,12 +31,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "  python -m analysis cost --workers 2500 --months 7\n"
             "  python -m analysis cost --budget \"Rp 294 juta\" --workers 2.500\n"
             "  python -m analysis cost --budget 294.000.000 --months 7 --json\n"
+            "  python -m analysis cost --budget 739122000 --workers 4400 --on 2024-06-01\n"
             "  python -m analysis cost --workers 2814 --months 12 --package pu-jkk-jkm "
             "--wage 2.539.444\n"
             "  python -m analysis cost --workers 100 --months 12 --package jkk-jkm-jht "
             "--income \"2 juta\" --lang en\n\n"
             "--json prints one object with budget_rp, workers, months, package, "
-            "per_worker_month_rp, and also mode, label, cost_rp, remainder_rp, basis_rp, on.\n"
+            "per_worker_month_rp (whole numbers), months_exact and workers_exact (the exact "
+            "fraction), and also mode, label, cost_rp, remainder_rp, shortfall_rp, near_whole, "
+            "basis_rp, on.\n"
             "Amounts accept Indonesian writing: \"Rp 1,5 miliar\", \"Rp 1,2 M\" (M = miliar), "
             "\"294 juta\", \"294 jt\", \"250 rb\", \"294.000.000\"."
         ),

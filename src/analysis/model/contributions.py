@@ -265,6 +265,12 @@ def budget_for(
 
 
 
+NEAR_WHOLE_SHARE = 0.01
+"""A budget this close (as a share of one month's or one worker's cost) below the next whole
+number was probably computed for it and rounded when published: an analysis choice, stated in
+the calculator's output, not a rule of law."""
+
+
 def _affordable(budget_rp: float, per_unit_rp: int) -> int:
     budget = amount_rp(budget_rp)
     return int(budget // per_unit_rp)
@@ -382,11 +388,23 @@ def cost_answer(
     -------
     dict
         ``budget_rp``, ``workers``, ``months``, ``package``, ``per_worker_month_rp`` (the
-        answer filled in), and also ``mode`` (``"budget"``, ``"months"`` or ``"workers"``: the
-        quantity computed), ``label`` ("JKK+JKM"), ``cost_rp`` (workers × months × monthly: what
-        the answer spends), ``remainder_rp`` (budget − cost), ``basis_rp`` (income or wage the
+        answer filled in, whole months and workers rounded down), and also ``mode``
+        (``"budget"``, ``"months"`` or ``"workers"``: the quantity computed), ``label``
+        ("JKK+JKM"), ``cost_rp`` (workers × months × monthly: what the answer spends),
+        ``remainder_rp`` (budget − cost), ``months_exact`` and ``workers_exact`` (the exact
+        quotient of the budget for the quantity computed, e.g. 9,9989 months; the whole number
+        given otherwise), ``shortfall_rp`` (what one more whole month or worker would still
+        cost beyond the budget; 0 when the budget is spent exactly), ``near_whole`` (the
+        shortfall is at most ``NEAR_WHOLE_SHARE`` of one month's or worker's cost, so the
+        budget was probably meant for the next whole number), ``basis_rp`` (income or wage the
         rates apply to), ``on`` (ISO date of the rates) and ``breakdown`` (see
         ``contribution_breakdown``).
+
+    Notes
+    -----
+    Kotawaringin Timur 2024: Rp739.122.000 for 4.400 workers at Rp16.800 buys 739.122.000 /
+    73.920.000 = 9,9989 months: 9 whole months, and Rp78.000 short of the tenth
+    (10 × 73.920.000 = 739.200.000).
 
     Raises
     ------
@@ -407,16 +425,25 @@ def cost_answer(
         mode = "budget"
         workers, months = positive_int(workers, "workers"), positive_int(months, "months")
         budget_rp = workers * months * monthly
+        unit = None
     elif months is None:
         mode = "months"
         workers = positive_int(workers, "workers")
-        months = _affordable(budget_rp, workers * monthly)
+        unit = workers * monthly
+        months = _affordable(budget_rp, unit)
     else:
         mode = "workers"
         months = positive_int(months, "months")
-        workers = _affordable(budget_rp, months * monthly)
+        unit = months * monthly
+        workers = _affordable(budget_rp, unit)
     budget = _whole_rupiah(amount_rp(budget_rp))
     cost = workers * months * monthly
+    # The exact quotient answers "what did this published budget buy"; the whole number
+    # answers "how many whole months (workers) can I pay". Both are given, with what the next
+    # whole unit would still cost.
+    exact = float(Decimal(budget) / Decimal(unit)) if unit else None
+    short = (workers if mode == "workers" else months) + 1
+    shortfall = short * unit - budget if unit and cost != budget else 0
     return {
         "budget_rp": budget,
         "workers": workers,
@@ -427,6 +454,10 @@ def cost_answer(
         "label": breakdown["label"],
         "cost_rp": cost,
         "remainder_rp": budget - cost,
+        "months_exact": exact if mode == "months" else float(months),
+        "workers_exact": exact if mode == "workers" else float(workers),
+        "shortfall_rp": shortfall,
+        "near_whole": bool(unit and shortfall and shortfall <= NEAR_WHOLE_SHARE * unit),
         "basis_rp": breakdown["basis_rp"],
         "on": day.isoformat(),
         "breakdown": breakdown,

@@ -6,8 +6,32 @@ in Indonesian (default) or English, with the language's number and rupiah format
 
 from __future__ import annotations
 
+import math
+
 from analysis.core.i18n import check_lang, t
 from analysis.core.numbers import format_number, format_percent, format_rupiah
+from analysis.model.contributions import NEAR_WHOLE_SHARE
+
+
+def format_down(value: float, lang: str = "id", decimals: int = 2) -> str:
+    """A fraction rounded down to ``decimals`` digits, so it never reads as the next whole number.
+
+    Parameters
+    ----------
+    value : float
+        e.g. 9,9989 months.
+    lang : {"id", "en"}
+        Report language.
+    decimals : int
+        Digits kept.
+
+    Returns
+    -------
+    str
+        ``"9,99"`` for 9,9989 (rounding would print "10,00", which reads as ten whole months).
+    """
+    scale = 10 ** decimals
+    return format_number(math.floor(value * scale + 1e-9) / scale, lang, decimals)
 
 
 def describe_cost(answer: dict, lang: str = "id") -> str:
@@ -42,7 +66,17 @@ def describe_cost(answer: dict, lang: str = "id") -> str:
         "remainder": format_rupiah(answer["remainder_rp"], lang, exact=True),
     }
     lines = [t(f"funding.answer_{answer['mode']}", lang, **values)]
-    if answer["mode"] != "budget":
+    mode = answer["mode"]
+    if mode != "budget" and answer.get("shortfall_rp"):
+        whole = answer[mode]
+        extra = {"exact": format_down(answer[f"{mode}_exact"], lang),
+                 "shortfall": format_rupiah(answer["shortfall_rp"], lang, exact=True),
+                 "next": format_number(whole + 1, lang),
+                 "tolerance": format_percent(NEAR_WHOLE_SHARE, lang, 0)}
+        lines.append(t(f"funding.exact_{mode}", lang, **extra))
+        if answer.get("near_whole"):
+            lines.append(t(f"funding.near_whole_{mode}", lang, **extra))
+    if mode != "budget":
         lines.append(t("funding.spent", lang, **values))
     parts = []
     for c in answer["breakdown"]["components"]:
