@@ -42,15 +42,32 @@ class _Arrays:
     dbh_sigma: np.ndarray
     dbh_low: np.ndarray
     dbh_high: np.ndarray
+    share_low: np.ndarray  # (R, 1) multipliers of dbh_share (triangular, mode 1)
+    share_high: np.ndarray
+
+
+def _pledges(s: Scenario) -> list:
+    """The CSR pledges of the central scenario: labelled what-ifs stay out."""
+    return [p for p in s.csr if not p.what_if]
+
+
+def _eligible(s: Scenario) -> list[float]:
+    """Eligible palm workers per year; a year not counted (None) pays nobody from DBH Sawit."""
+    return [0.0 if e is None else float(e) for e in s.dbh_eligible]
 
 
 def _arrays(scenarios: list[Scenario]) -> _Arrays:
-    """Stack scenarios of the same horizon into arrays (CSR pledges padded with zeros)."""
+    """Stack scenarios of the same horizon into arrays (CSR pledges padded with zeros).
+
+    What-if options (CSR pledges and Dana Desa marked ``what_if``) and DBH Sawit for palm
+    workers nobody counted (eligible None) are left out: ``analysis.model.scenarios.variant``
+    turns them into a labelled variant first.
+    """
     n_years = {s.years for s in scenarios}
     if len(n_years) != 1:
         raise ValueError("scenarios in one batch must have the same number of years")
     y = n_years.pop()
-    k = max([len(s.csr) for s in scenarios] + [1])
+    k = max([len(_pledges(s)) for s in scenarios] + [1])
     r = len(scenarios)
     amount = np.zeros((r, k, y))
     prob = np.zeros((r, k))
@@ -59,7 +76,7 @@ def _arrays(scenarios: list[Scenario]) -> _Arrays:
     rng_ = np.zeros((r, k), dtype=bool)
     for i, s in enumerate(scenarios):
         cost = s.cost_per_worker_rp
-        for j, p in enumerate(s.csr):
+        for j, p in enumerate(_pledges(s)):
             t = p.year - s.start_year
             amount[i, j, t] = p.rupiah if p.rupiah is not None else p.workers * cost[t]
             prob[i, j] = p.probability
@@ -75,10 +92,11 @@ def _arrays(scenarios: list[Scenario]) -> _Arrays:
         target=np.array([s.target for s in scenarios], dtype=float),
         cost=np.array([s.cost_per_worker_rp for s in scenarios], dtype=float),
         dbh_alloc=np.array([s.dbh_allocation_rp for s in scenarios], dtype=float),
-        dbh_share=col([s.dbh_other_share * s.dbh_social_share for s in scenarios]),
-        eligible=np.array([s.dbh_eligible for s in scenarios], dtype=float),
+        dbh_share=col([s.dbh_share for s in scenarios]),
+        eligible=np.array([_eligible(s) for s in scenarios], dtype=float),
         province=np.array([s.province_workers for s in scenarios], dtype=float),
-        dana_desa=np.array([s.dana_desa_workers for s in scenarios], dtype=float),
+        dana_desa=np.array([[0] * s.years if s.dana_desa_what_if else s.dana_desa_workers
+                            for s in scenarios], dtype=float),
         csr_amount=amount,
         csr_prob=prob,
         csr_lo=lo,
@@ -94,6 +112,8 @@ def _arrays(scenarios: list[Scenario]) -> _Arrays:
         dbh_sigma=col([s.dbh_uncertainty.get("sigma", 0.0) for s in scenarios]),
         dbh_low=col([s.dbh_uncertainty.get("low", 1.0) for s in scenarios]),
         dbh_high=col([s.dbh_uncertainty.get("high", 1.0) for s in scenarios]),
+        share_low=col([s.dbh_share_range[0] for s in scenarios]),
+        share_high=col([s.dbh_share_range[1] for s in scenarios]),
     )
 
 
@@ -164,7 +184,8 @@ def project(
     """Project a scenario year by year with central values.
 
     Central values: the target path, the DBH allocation path, each CSR pledge at its expected
-    value (amount × probability, or × the middle of its realised-share range). The factors move
+    value (amount × probability, or × the middle of its realised-share range). What-if options
+    and DBH Sawit for palm workers nobody counted stay out (see ``_arrays``). The factors move
     one input at a time (used by ``sensitivity``).
 
     Parameters
@@ -181,26 +202,35 @@ def project(
     -------
     pandas.DataFrame
         One row per year: ``year``, ``months``, ``cost_per_worker_rp``, ``target_workers``,
-        ``<source>_workers`` and ``<source>_rp`` for dbh, province, dana_desa, csr, apbd,
+        ``<source>_workers`` and ``<source>_rp`` for dbh, province, dana_desa, csr, apbd (the
+        APBD pays up to its budget; with no budget it pays the whole remainder),
         ``covered_workers``, ``coverage``, ``gap_workers``, ``gap_rp``, ``total_rp``,
-        ``apbd_budget_rp`` (NaN when not given), ``belanja_rp``, ``apbd_share_of_belanja``,
-        ``dbh_allocation_rp``, ``dbh_envelope_rp``, ``dbh_unused_rp``, ``eligible_palm_workers``,
-        ``cost_per_covered_worker_rp`` (all sources), ``apbd_per_covered_worker_rp``.
-        ``attrs["notes"]`` lists, as ``(key, year, {name: value})``, the years where the target
-        is not met, where eligibility limits DBH Sawit, and the UNCONFIRMED figures used (see
-        ``_notes``; ``analysis.views.scenarios.messages`` words them).
+        ``apbd_budget_rp`` (budgeted; NaN when unknown), ``apbd_needed_rp`` (what the APBD
+        would pay to fill every gap, central values), ``belanja_rp``,
+        ``apbd_share_of_belanja``, ``dbh_allocation_rp``, ``dbh_envelope_rp``,
+        ``dbh_fundable_workers`` (the envelope in workers), ``dbh_unused_rp``,
+        ``eligible_palm_workers`` (NaN when not counted), ``cost_per_covered_worker_rp`` (all
+        sources), ``apbd_per_covered_worker_rp``. ``attrs["notes"]`` lists, as ``(key, year,
+        {name: value})``, where the budgeted APBD comes from, the years where the target is not
+        met, where DBH Sawit is limited by the count of palm workers or waits for it, and the
+        UNCONFIRMED figures used (see ``_notes``; ``analysis.views.scenarios.messages`` words
+        them).
     """
     a = _arrays([s])
     cost = a.cost[0] * cost_factor
     target = np.round(a.target[0] * target_factor)
-    share = (np.array([p.expected_share for p in s.csr] + [0.0]) if csr_share is None
-             else np.full(len(s.csr) + 1, float(csr_share)))[: a.csr_amount.shape[1]]
+    pledges = _pledges(s)
+    share = (np.array([p.expected_share for p in pledges] + [0.0]) if csr_share is None
+             else np.full(len(pledges) + 1, float(csr_share)))[: a.csr_amount.shape[1]]
     csr_rp = (share[:, None] * a.csr_amount[0]).sum(axis=0)
     alloc = a.dbh_alloc[0] * dbh_factor
     envelope = _envelope(alloc, np.minimum(a.dbh_share[0] * social_factor, s.dbh_other_share))
     apbd = a.apbd[0] * apbd_factor
     res = _allocate(target, cost, envelope, a.eligible[0], a.province[0], a.dana_desa[0],
                     csr_rp, apbd)
+    # The APBD needed: what the APBD pays when it fills every gap left by the other sources.
+    need = _allocate(target, cost, envelope, a.eligible[0], a.province[0], a.dana_desa[0],
+                     csr_rp, np.full_like(apbd, np.inf))["apbd"]
     df = pd.DataFrame({"year": s.year_list, "months": s.months, "cost_per_worker_rp": cost,
                        "target_workers": target})
     for name in SOURCES:
@@ -212,12 +242,14 @@ def project(
     df["gap_rp"] = res["gap"] * cost
     df["total_rp"] = sum(df[f"{n}_rp"] for n in SOURCES)
     df["apbd_budget_rp"] = np.where(np.isinf(apbd), np.nan, apbd)
+    df["apbd_needed_rp"] = need * cost
     df["belanja_rp"] = a.belanja[0]
     df["apbd_share_of_belanja"] = df["apbd_rp"] / df["belanja_rp"]
     df["dbh_allocation_rp"] = alloc
     df["dbh_envelope_rp"] = envelope
+    df["dbh_fundable_workers"] = _whole(envelope / cost).astype(int)
     df["dbh_unused_rp"] = envelope - df["dbh_rp"]
-    df["eligible_palm_workers"] = a.eligible[0].astype(int)
+    df["eligible_palm_workers"] = [np.nan if e is None else float(e) for e in s.dbh_eligible]
     covered = df["covered_workers"].replace(0, np.nan)
     df["cost_per_covered_worker_rp"] = df["total_rp"] / covered
     df["apbd_per_covered_worker_rp"] = df["apbd_rp"] / covered
@@ -228,26 +260,38 @@ def project(
 def _notes(s: Scenario, df: pd.DataFrame) -> list[tuple[str, int | None, dict[str, Any]]]:
     """What a reader of the projection must be told, as ``(key, year, {name: value})``.
 
-    In order: ``apbd_solved`` (no year) when the APBD needed is computed; per year,
-    ``target_not_met`` (``target``, ``gap`` workers, ``gap_rp``) and ``dbh_eligibility``
-    (``fundable`` workers, ``eligible`` palm workers, ``unused`` rupiah) where eligibility, not
-    the envelope, limits DBH Sawit; then ``unconfirmed`` (no year; ``path``, ``value``) for each
-    UNCONFIRMED figure of the file.
+    In order: ``apbd_current`` (no year; ``year``, ``budget``, ``cases``, ``flags``) when the
+    budgeted APBD is today's spending read from the payment cases, or ``apbd_unknown`` (no
+    year) when no APBD budget is known; per year, ``target_not_met`` (``target``, ``gap``
+    workers, ``gap_rp``) when a known budget falls short, ``dbh_eligibility`` (``fundable``
+    workers, ``eligible`` palm workers, ``unused`` rupiah) where the count of eligible palm
+    workers, not the envelope, limits DBH Sawit, and ``dbh_needs_count`` (``fundable``,
+    ``envelope``) where nobody has counted them; then ``unconfirmed`` (no year; ``path``,
+    ``value``) for each UNCONFIRMED figure of the file.
     """
     out: list[tuple[str, int | None, dict[str, Any]]] = []
-    if s.solve_apbd:
-        out.append(("apbd_solved", None, {}))
-    for row in df.itertuples():
-        if row.gap_workers > 0:
+    if s.apbd_basis:
+        b = s.apbd_basis
+        out.append(("apbd_current", None, {"year": b["year"], "budget": b["budget_rp"],
+                                           "cases": ", ".join(b["case_ids"]),
+                                           "flags": b["flags"] or "–"}))
+    elif s.solve_apbd:
+        out.append(("apbd_unknown", None, {}))
+    for row, eligible in zip(df.itertuples(), s.dbh_eligible, strict=True):
+        if row.gap_workers > 0 and not np.isnan(row.apbd_budget_rp):
             out.append(("target_not_met", int(row.year), {
                 "target": row.target_workers,
                 "gap": row.gap_workers,
                 "gap_rp": row.gap_rp}))
-        fundable = _whole(np.array(row.dbh_envelope_rp / row.cost_per_worker_rp))
-        if row.dbh_workers < fundable and row.dbh_workers == row.eligible_palm_workers:
+        fundable = row.dbh_fundable_workers
+        if eligible is None:
+            if fundable > 0:
+                out.append(("dbh_needs_count", int(row.year), {
+                    "fundable": float(fundable), "envelope": row.dbh_envelope_rp}))
+        elif row.dbh_workers < fundable and row.dbh_workers == eligible:
             out.append(("dbh_eligibility", int(row.year), {
                 "fundable": float(fundable),
-                "eligible": row.eligible_palm_workers,
+                "eligible": eligible,
                 "unused": row.dbh_unused_rp}))
     flagged = [p for p in s.provenance if "UNCONFIRMED" in p.get("flag", "")]
     for p in flagged:

@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import config
+from analysis.core.checks import as_date
 from analysis.core.errors import ScenarioError
 from analysis.data.names import resolve_regency
 from analysis.data.parameters import default_parameters
 from analysis.data.tables import regencies
+from analysis.model.scenarios.budget import with_current_apbd
 from analysis.model.scenarios.from_data import (
-    _allocation_path,
     _basis_rows,
+    _dbh_from_data,
     _palm_workers_from_data,
 )
 from analysis.model.scenarios.reader import load_scenario, scenario_from_dict
@@ -44,17 +46,18 @@ def scenario_file_for(regency_code: str) -> Path | None:
 
 
 def default_scenario(
-    regency_code: str, start_year: int, years: int, params: Any = None
+    regency_code: str, start_year: int, years: int, params: Any = None, as_of: Any = None
 ) -> Scenario:
     """A scenario built from data for a regency without a file.
 
     Target: the village basis (desa × ``targets.workers_per_desa``) where the regency has desa,
     else the latest informal-worker count in ``labour_force``; reached in full every year (a
-    scenario choice). DBH Sawit: the allocations in ``dbh_sawit`` (the latest known year carried
-    forward, a path the file can refine), the full "other activities" cap, all of it for social
-    protection (the most the law allows), paying only for the palm workers that data show as
-    funded from DBH Sawit (0 when unknown). APBD: unknown, so the projection gives the APBD
-    needed.
+    scenario choice). DBH Sawit: the allocation that drives the envelope at ``as_of`` (read once,
+    through ``from_data._dbh_from_data``) with its range, kept for later years; the share paid
+    into contributions is assumption A13 (2,9% of the allocation, range 1,5–20%, drawn in the
+    simulation); it pays only for the palm workers the data show funded from DBH Sawit, and for
+    nobody, with the envelope reported as a condition, where no count exists (None, never 0).
+    APBD: none in the file; ``resolve`` adds today's spending from the payment cases.
 
     Parameters
     ----------
@@ -64,6 +67,8 @@ def default_scenario(
         First year and horizon.
     params : optional
         Parameters object; the shipped parameters when omitted.
+    as_of : date or str, optional
+        Date of the data read; 31 December of ``start_year`` when omitted.
 
     Returns
     -------
@@ -97,20 +102,28 @@ def default_scenario(
         "target": target,
         "funding": {},
     }
-    allocation = _allocation_path(regency_code, start_year, years)
-    if allocation:
+    day = as_date(as_of) if as_of else date(start_year, 12, 31)
+    if _dbh_from_data(regency_code, day) is not None:
+        palm = _palm_workers_from_data(regency_code)
         doc["funding"]["dbh_sawit"] = {
-            "allocation_rp": allocation,
-            "social_share": {"value": 1.0, "choice": "the most the law allows"},
-            "eligible_workers": {"value": _palm_workers_from_data(regency_code),
-                                 "note": "palm workers funded from DBH Sawit in the data"},
+            "allocation_rp": "from_data",
+            "share_of_allocation": {"assumption": "A13"},
+            "eligible_workers": {"value": palm, "note": "palm workers funded from DBH Sawit in "
+                                 "the data" if palm is not None else "no count of "
+                                 "unregistered palm workers in the data"},
         }
-    return scenario_from_dict(doc, file=f"default scenario {regency_code}", params=params)
+    return scenario_from_dict(doc, file=f"default scenario {regency_code}", params=params,
+                              as_of=as_of)
 
 
 def resolve(regency: str | None = None, scenario_file: str | Path | None = None,
-            start_year: int | None = None, years: int = 5) -> Scenario:
+            start_year: int | None = None, years: int = 5, as_of: Any = None) -> Scenario:
     """The scenario a notebook or report asks for: a file, the regency's file or the default.
+
+    With ``as_of`` the horizon starts in that date's year (a file written for other years is
+    read by year, see ``load_scenario``), DBH Sawit read from the data is taken at that date,
+    and every year the file leaves without an APBD budget gets today's spending from the
+    payment cases (``with_current_apbd``).
 
     Parameters
     ----------
@@ -119,19 +132,27 @@ def resolve(regency: str | None = None, scenario_file: str | Path | None = None,
     scenario_file : str or Path, optional
         A scenario file.
     start_year : int, optional
-        Start of the default scenario; the current year when omitted.
+        Start of the horizon; the year of ``as_of`` when given, else the file's own start (or,
+        for a default scenario, the current year).
     years : int
         Horizon of the default scenario.
+    as_of : date or str, optional
+        The date the scenario speaks for.
 
     Returns
     -------
     Scenario
     """
+    if start_year is None and as_of:
+        start_year = as_date(as_of).year
     if scenario_file:
-        return load_scenario(scenario_file)
-    code = regency if regency and re.fullmatch(r"\d{2}\.\d{2}", regency) else \
-        resolve_regency(str(regency))
-    found = scenario_file_for(code)
-    if found:
-        return load_scenario(found)
-    return default_scenario(code, start_year or date.today().year, years)
+        s = load_scenario(scenario_file, start_year=start_year, as_of=as_of)
+    else:
+        code = regency if regency and re.fullmatch(r"\d{2}\.\d{2}", regency) else \
+            resolve_regency(str(regency))
+        found = scenario_file_for(code)
+        if found:
+            s = load_scenario(found, start_year=start_year, as_of=as_of)
+        else:
+            s = default_scenario(code, start_year or date.today().year, years, as_of=as_of)
+    return with_current_apbd(s, as_of) if as_of else s

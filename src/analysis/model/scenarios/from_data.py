@@ -1,4 +1,4 @@
-"""Scenario values read from the data tables: target bases, DBH Sawit paths, palm workers funded.
+"""Scenario values read from the data tables: target bases, DBH Sawit, palm workers funded.
 
 Used by the reader (a target written as ``basis: village`` etc. without ``base_workers``) and by
 the default scenario of a regency without a file. Every value read is recorded in the
@@ -7,12 +7,15 @@ scenario's provenance with the source of its row.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from analysis.core.errors import UserError
+from analysis.data.parameters import default_assumptions
 from analysis.data.tables import load_table, regencies
+from analysis.model.dbh_sawit import allocation_from_table, dbh_summary
 
 
 def _base_from_data(r: Any, basis: str, code: str, params: Any) -> int:
@@ -59,31 +62,84 @@ def _basis_rows(basis: str, code: str) -> tuple[pd.DataFrame, str]:
     return rows, "value"
 
 
-def _allocation_path(code: str, start: int, years: int) -> dict:
-    """DBH allocations in data for the horizon, the latest earlier year carried forward."""
-    table = load_table("dbh_sawit")
-    rows = table[table["area_code"].astype(str) == code]
-    if rows.empty:
-        return {}
-    by_year = rows.groupby("year")["amount_rp"].last()
-    before = by_year[by_year.index <= start]
-    out = {}
-    if not before.empty:
-        out[start] = {"value": float(before.iloc[-1]),
-                      "note": f"DBH Sawit {int(before.index[-1])} from data, carried forward"}
-    for year, amount in by_year[(by_year.index > start) & (by_year.index < start + years)].items():
-        out[int(year)] = {"value": float(amount), "note": f"DBH Sawit {int(year)} from data"}
-    if start not in out:
-        first = min(out)
-        out[start] = out.pop(first)
-    return out
+def _dbh_from_data(code: str, as_of: date, assumptions: dict | None = None) -> dict | None:
+    """DBH Sawit of a regency at a date, for a scenario: the allocation, its range, its series.
+
+    The one place scenarios ask the data about DBH Sawit: it calls
+    ``analysis.model.dbh_sawit.dbh_summary`` (the allocation that drives the envelope at
+    ``as_of``, with its flag and source). Where that summary gives a range (``low``, ``high``)
+    and a ``series`` they are used as given; otherwise the range is the assumption A08 applied to
+    the allocation (low × 0,36: a 2025-style fall repeated; high × 1,0) and the series is read
+    year by year with ``allocation_from_table``.
+
+    Parameters
+    ----------
+    code : str
+        Kemendagri code.
+    as_of : date
+        Date of the figures.
+    assumptions : dict, optional
+        Assumptions log (for A08); the shipped log when omitted.
+
+    Returns
+    -------
+    dict or None
+        ``year``, ``allocation``, ``low``, ``high``, ``range_from`` (``"data"`` or ``"A08"``),
+        ``flag``, ``source_id``, ``note`` and ``series`` (list of ``{year, allocation, flag,
+        source_id}``, oldest first, up to the year of ``as_of``); None when the data hold no
+        allocation for the regency.
+    """
+    summary = dbh_summary(code, as_of)
+    if summary is None or not summary.get("allocation"):
+        return None
+    allocation = float(summary["allocation"])
+    low, high = summary.get("low"), summary.get("high")
+    range_from = "data"
+    if low is None or high is None:
+        log = default_assumptions(assumptions)
+        a08 = log.get("A08", {})
+        low = allocation * float(a08.get("low", 1.0))
+        high = allocation * float(a08.get("high", 1.0))
+        range_from = "A08"
+    low, high = min(float(low), allocation), max(float(high), allocation)
+    series = summary.get("series")
+    if series is None:
+        table = load_table("dbh_sawit")
+        rows = table[(table["area_code"].astype(str) == code)
+                     & (table["year"] <= pd.Timestamp(as_of).year)]
+        series = []
+        for year in sorted(rows["year"].unique()):
+            amount = allocation_from_table(table, code, int(year))
+            if amount is None:
+                continue
+            last = rows[rows["year"] == year].iloc[-1]
+            series.append({"year": int(year), "allocation": float(amount),
+                           "flag": str(last.get("flag") or "") if pd.notna(last.get("flag"))
+                           else "", "source_id": str(last.get("source_id") or "")})
+    return {
+        "year": int(summary["year"]),
+        "allocation": allocation,
+        "low": low,
+        "high": high,
+        "range_from": range_from,
+        "flag": "" if pd.isna(summary.get("flag")) else str(summary.get("flag") or ""),
+        "source_id": str(summary.get("source_id") or ""),
+        "note": "" if pd.isna(summary.get("note")) else str(summary.get("note") or ""),
+        "series": list(series),
+    }
 
 
-def _palm_workers_from_data(code: str) -> int:
+def _palm_workers_from_data(code: str) -> int | None:
+    """Palm workers the data show funded from DBH Sawit in a regency; None when none are known.
+
+    None, not 0: no count means nobody has counted the unregistered palm workers, not that
+    none are eligible (PMK 91/2023 Pasal 16(5)e lets DBH Sawit pay only for them).
+    """
     try:
         facts = load_table("coverage_facts")
     except (UserError, KeyError, FileNotFoundError):
-        return 0
+        return None
     rows = facts[(facts["area_code"].astype(str) == code) & (facts["segment"] == "palm_workers")
                  & (facts["funding_source"] == "dbh_sawit")]
-    return int(rows["workers"].dropna().max()) if not rows.empty else 0
+    workers = rows["workers"].dropna()
+    return int(workers.max()) if not workers.empty else None

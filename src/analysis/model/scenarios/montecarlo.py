@@ -23,6 +23,7 @@ class _Draws:
     target: np.ndarray  # (R, D, Y)
     alloc: np.ndarray  # (R, D, Y)
     csr_rp: np.ndarray  # (R, D, Y)
+    share: np.ndarray  # (R, D, 1) multiplier of the DBH share for contributions
 
 
 def _triangular(u: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -56,11 +57,17 @@ def _draw(a: _Arrays, draws: int, rng: np.random.Generator) -> _Draws:
                     a.csr_lo[:, None, :] + (a.csr_hi - a.csr_lo)[:, None, :] * u,
                     (u < a.csr_prob[:, None, :]).astype(float))
     csr_rp = np.matmul(paid, a.csr_amount)
-    return _Draws(target=target, alloc=np.asarray(alloc), csr_rp=csr_rp)
+    # The share of DBH Sawit a regency gives to contributions (A13's range): one choice per
+    # draw, kept over the years. Drawn last, so scenarios without it keep their earlier draws.
+    share = np.ones((r, draws, 1))
+    if (a.share_high > a.share_low).any():
+        share = _triangular(rng.random((r, draws, 1)), a.share_low[:, :, None],
+                            a.share_high[:, :, None])
+    return _Draws(target=target, alloc=np.asarray(alloc), csr_rp=csr_rp, share=share)
 
 
 def _run(a: _Arrays, d: _Draws, apbd: np.ndarray) -> dict[str, np.ndarray]:
-    envelope = _envelope(d.alloc, a.dbh_share[:, :, None])
+    envelope = _envelope(d.alloc, a.dbh_share[:, :, None] * d.share)
     return _allocate(d.target, a.cost[:, None, :], envelope, a.eligible[:, None, :],
                      a.province[:, None, :], a.dana_desa[:, None, :], d.csr_rp, apbd)
 
@@ -96,6 +103,9 @@ class SimulationResult:
     workers : dict of str to numpy.ndarray
         ``target``, ``covered``, ``gap`` and each source of ``SOURCES``: int32 (R, D, Y).
     seed, draws : int
+    budgeted : numpy.ndarray
+        (R, Y) True where the APBD had a budget; elsewhere it filled every gap, so the target
+        is met by construction and no probability is given.
     """
 
     regencies: list[str]
@@ -104,11 +114,18 @@ class SimulationResult:
     workers: dict[str, np.ndarray]
     seed: int
     draws: int
+    budgeted: np.ndarray | None = None
 
     def probability_of_target(self, i: int = 0) -> pd.Series:
-        """Share of draws in which the target is met, per year, for scenario ``i``."""
-        met = self.workers["gap"][i] <= 0
-        return pd.Series(met.mean(axis=0), index=self.years[i], name="probability")
+        """Share of draws in which the target is met, per year, for scenario ``i``.
+
+        NaN in the years without an APBD budget: there the APBD fills every gap and a
+        probability of 100% would say nothing.
+        """
+        met = (self.workers["gap"][i] <= 0).mean(axis=0)
+        if self.budgeted is not None:
+            met = np.where(self.budgeted[i], met, np.nan)
+        return pd.Series(met, index=self.years[i], name="probability")
 
     def bands(self, metric: str = "coverage", i: int = 0,
               q: tuple[float, ...] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
@@ -155,8 +172,9 @@ def simulate_batch(
 
     Uncertain inputs: CSR pledges (Bernoulli on ``probability`` or a uniform share in
     ``realised_share``, independent per pledge and year), the DBH allocation (lognormal with
-    median on the path, or triangular with mode on the path, independent per year) and the
-    target (one triangular multiplier per draw with mode 1).
+    median on the path, or triangular with mode on the path, independent per year), the DBH
+    share for contributions (one triangular multiplier per draw on ``dbh_share_range``, e.g.
+    A13) and the target (one triangular multiplier per draw with mode 1).
 
     Parameters
     ----------
@@ -188,6 +206,7 @@ def simulate_batch(
         workers=workers,
         seed=seed,
         draws=draws,
+        budgeted=np.isfinite(budget),
     )
 
 

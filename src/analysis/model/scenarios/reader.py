@@ -14,13 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from analysis.core.checks import as_date
 from analysis.core.errors import ScenarioError, UserError
 from analysis.core.files import read_yaml_file
 from analysis.data.names import resolve_regency
 from analysis.data.parameters import default_assumptions, default_parameters
 from analysis.data.tables import regencies
 from analysis.model.contributions import monthly_contribution
-from analysis.model.scenarios.from_data import _base_from_data
+from analysis.model.scenarios.from_data import _base_from_data, _dbh_from_data
 from analysis.model.scenarios.spec import DEFAULT_RELATIVE, TARGET_BASES, Pledge, Scenario
 
 _TOP_KEYS = {
@@ -36,8 +37,22 @@ class _Reader:
     def __init__(self, file: str, assumptions: dict | None = None) -> None:
         self.file = file
         self.years: list[int] = []
+        # The horizon written in the file; ``years`` differs from it when the caller moves the
+        # start (``start_year``, e.g. to the as-of year of a report).
+        self.file_years: list[int] = []
         self.provenance: list[dict] = []
         self._assumptions = assumptions
+
+    @property
+    def rebased(self) -> bool:
+        """True when the horizon was moved away from the file's own start year."""
+        return self.file_years != self.years
+
+    def in_range(self, year: int) -> bool:
+        """Whether a year named in the file may be used (see ``per_year``)."""
+        if year in self.years:
+            return True
+        return self.rebased and (year in self.file_years or year < self.years[0])
 
     def assumption(self, aid: str, path: str, use: str = "value") -> Any:
         """Central (or low/high) value of an assumption of the log (``data/assumptions.yml``)."""
@@ -120,9 +135,13 @@ class _Reader:
     ) -> list:
         """A value for each year of the horizon.
 
-        ``node`` is a number (every year), a list (one per year) or a mapping ``year → value``.
-        In a mapping, ``fill="carry"`` keeps the last value for later years (a year before the
-        first key is an error); ``fill="zero"`` puts 0 in the years not named.
+        ``node`` is a number (every year), a list (one per year of the file's horizon) or a
+        mapping ``year → value``. In a mapping, ``fill="carry"`` keeps the last value for later
+        years (a year before the first key is an error); ``fill="zero"`` puts 0 in the years not
+        named. When the horizon was moved (``rebased``): a list is read by year, the years before
+        the file's first year taking its first value and those after its last year its last
+        value; a mapping may name years before the horizon (their value carries into it) and
+        years after it (ignored), and the years before its first key take the first value.
         """
         node = self.unwrap(node, path)
         years = self.years
@@ -134,12 +153,16 @@ class _Reader:
             return self.number(value, where, low=low, high=high, whole=whole)
 
         if isinstance(node, list):
-            if len(node) != len(years):
+            span = self.file_years
+            if len(node) != len(span):
                 raise self.error(
-                    path, f"has {len(node)} values but the horizon has {len(years)} years "
-                    f"({years[0]}–{years[-1]})"
+                    path, f"has {len(node)} values but the horizon has {len(span)} years "
+                    f"({span[0]}–{span[-1]})"
                 )
-            return [one(v, f"{path}[{i}]") for i, v in enumerate(node)]
+            values = [one(v, f"{path}[{i}]") for i, v in enumerate(node)]
+            if not self.rebased:
+                return values
+            return [values[min(max(y - span[0], 0), len(span) - 1)] for y in years]
         if isinstance(node, dict):
             values: dict[int, Any] = {}
             for key, value in node.items():
@@ -147,24 +170,24 @@ class _Reader:
                     year = int(key)
                 except (TypeError, ValueError):
                     raise self.error(f"{path}.{key}", "must be a year (e.g. 2026)") from None
-                if year not in years:
+                if not self.in_range(year):
                     raise self.error(
                         f"{path}.{key}", f"year outside the horizon {years[0]}–{years[-1]}"
                     )
                 values[year] = one(value, f"{path}.{key}")
-            out, last = [], None
+            out = []
             for year in years:
-                if year in values:
-                    last = values[year]
-                    out.append(last)
+                named = [k for k in values if k <= year]
+                if named:
+                    out.append(values[max(named)] if fill == "carry" or year in values else 0)
                 elif fill == "zero":
                     out.append(0)
-                elif last is None:
+                elif self.rebased and values:
+                    out.append(values[min(values)])
+                else:
                     raise self.error(
                         path, f"no value for {year}, the first year (first given: {min(values)})"
                     )
-                else:
-                    out.append(last)
             return out
         if node is None and allow_null:
             return [None] * len(years)
@@ -176,8 +199,8 @@ def _show(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def load_scenario(path: str | Path, params: Any = None, assumptions: dict | None = None
-                  ) -> Scenario:
+def load_scenario(path: str | Path, params: Any = None, assumptions: dict | None = None,
+                  start_year: int | None = None, as_of: Any = None) -> Scenario:
     """Read and validate a scenario file.
 
     Parameters
@@ -189,6 +212,12 @@ def load_scenario(path: str | Path, params: Any = None, assumptions: dict | None
     assumptions : dict, optional
         Assumptions log (id → entry) for values written as ``{assumption: A07}``; the shipped
         log when omitted.
+    start_year : int, optional
+        Move the horizon to start in this year (same number of years), e.g. the as-of year of
+        a report; values per year are read by year (see ``_Reader.per_year``).
+    as_of : date or str, optional
+        Date of the figures read from the data (``allocation_rp: from_data``); 31 December of
+        the first year when omitted.
 
     Returns
     -------
@@ -209,12 +238,12 @@ def load_scenario(path: str | Path, params: Any = None, assumptions: dict | None
     except UserError as exc:
         raise ScenarioError(str(exc)) from None
     return scenario_from_dict(doc, file=str(path), params=params, path=path,
-                              assumptions=assumptions)
+                              assumptions=assumptions, start_year=start_year, as_of=as_of)
 
 
 def scenario_from_dict(
     doc: Any, file: str = "<scenario>", params: Any = None, path: Path | None = None,
-    assumptions: dict | None = None,
+    assumptions: dict | None = None, start_year: int | None = None, as_of: Any = None,
 ) -> Scenario:
     """Validate a parsed scenario document (see ``load_scenario``)."""
     r = _Reader(file, assumptions)
@@ -223,9 +252,12 @@ def scenario_from_dict(
         if key not in doc:
             raise r.error(key, "missing (required)")
     code, name = _regency(r, doc["regency"])
-    start = r.number(doc["start_year"], "start_year", low=2000, high=2100, whole=True)
+    first = r.number(doc["start_year"], "start_year", low=2000, high=2100, whole=True)
     years = r.number(doc["years"], "years", low=1, high=30, whole=True)
+    r.file_years = list(range(first, first + years))
+    start = first if start_year is None else int(start_year)
     r.years = list(range(start, start + years))
+    day = as_date(as_of) if as_of else date(start, 12, 31)
     params = default_parameters(params)
     package = str(doc.get("package", "jkk-jkm"))
     months = r.per_year(doc.get("months", 12), "months", low=1, high=12, whole=True)
@@ -241,8 +273,8 @@ def scenario_from_dict(
     cost = [m * c for m, c in zip(months, monthly, strict=True)]
     apbd, belanja = _apbd(r, funding.get("apbd"))
     csr = _csr(r, funding.get("csr"))
-    dbh = _dbh(r, funding.get("dbh_sawit"), params)
-    dana_desa = _dana_desa(r, funding.get("dana_desa"), cost)
+    dbh = _dbh(r, funding.get("dbh_sawit"), params, code, day)
+    dana_desa, dana_desa_what_if = _dana_desa(r, funding.get("dana_desa"), cost)
     province = _province(r, funding.get("province"))
     sens = r.keys(doc.get("sensitivity") or {}, "sensitivity", {"relative"})
     relative = r.number(sens.get("relative", DEFAULT_RELATIVE), "sensitivity.relative",
@@ -262,10 +294,12 @@ def scenario_from_dict(
         belanja_rp=belanja,
         csr=csr,
         dana_desa_workers=dana_desa,
+        dana_desa_what_if=dana_desa_what_if,
         province_workers=province,
         relative=relative,
         provenance=r.provenance,
         path=path,
+        as_of=day.isoformat() if as_of else None,
         **dbh,
     )
 
@@ -363,8 +397,11 @@ def _csr(r: _Reader, node: Any) -> list[Pledge]:
     for i, item in enumerate(node):
         where = f"funding.csr[{i}]"
         item = r.keys(item, where, {"company", "year", "years", "rupiah", "workers",
-                                    "probability", "realised_share", "source", "assumption",
-                                    "choice", "flag", "note"})
+                                    "probability", "realised_share", "what_if", "source",
+                                    "assumption", "choice", "flag", "note"})
+        what_if = item.get("what_if", False)
+        if not isinstance(what_if, bool):
+            raise r.error(where + ".what_if", f"must be true or false, got {what_if!r}")
         if ("rupiah" in item) == ("workers" in item):
             raise r.error(where, "give either rupiah or workers (per year)")
         years = item.get("years", [item["year"]] if "year" in item else None)
@@ -396,14 +433,16 @@ def _csr(r: _Reader, node: Any) -> list[Pledge]:
         for j, year in enumerate(years):
             year = r.number(year, f"{where}.years[{j}]", whole=True)
             if year not in r.years:
+                if r.in_range(year) or year > r.years[-1] and r.rebased:
+                    continue  # a pledge year outside a moved horizon
                 raise r.error(f"{where}.years[{j}]",
                               f"year {year} outside the horizon {r.years[0]}–{r.years[-1]}")
             pledges.append(Pledge(str(item.get("company", f"CSR {i + 1}")), year, rupiah,
-                                  workers, prob, share))
+                                  workers, prob, share, what_if))
     return pledges
 
 
-def _dbh(r: _Reader, node: Any, params: Any) -> dict:
+def _dbh(r: _Reader, node: Any, params: Any, code: str, day: date) -> dict:
     n = len(r.years)
     caps = {}
     for year in r.years:
@@ -417,19 +456,52 @@ def _dbh(r: _Reader, node: Any, params: Any) -> dict:
         return {"dbh_allocation_rp": [0.0] * n, "dbh_eligible": [0] * n, "dbh_max_share": cap}
     where = "funding.dbh_sawit"
     node = r.keys(node, where, {"allocation_rp", "other_share", "social_share",
-                                "eligible_workers", "uncertainty"})
+                                "share_of_allocation", "eligible_workers", "uncertainty"})
     for key in ("allocation_rp", "eligible_workers"):
         if key not in node:
             raise r.error(f"{where}.{key}", "missing (required with dbh_sawit)")
-    other = r.number(node.get("other_share", cap), where + ".other_share", low=0)
-    if other > cap:
-        raise r.error(
-            where + ".other_share",
-            f"{other:g} is above the legal cap dbh_sawit.other.max_share = {cap:g} "
-            "(PMK 91/2023 Pasal 16: at most 20% for other activities)",
-        )
-    social = r.number(node.get("social_share", 1.0), where + ".social_share", low=0, high=1)
-    unc = r.keys(node.get("uncertainty") or {"distribution": "none"}, where + ".uncertainty",
+    share_range = (1.0, 1.0)
+    if "share_of_allocation" in node:
+        if "other_share" in node or "social_share" in node:
+            raise r.error(where, "give share_of_allocation or other_share/social_share, not both")
+        share, low, high = _ranged(r, node["share_of_allocation"],
+                                   where + ".share_of_allocation")
+        if share > cap or share <= 0:
+            raise r.error(where + ".share_of_allocation",
+                          f"{share:g} must be above 0 and at most the legal cap "
+                          f"dbh_sawit.other.max_share = {cap:g} (PMK 91/2023 Pasal 16)")
+        other, social = cap, share / cap
+        share_range = (low / share, min(high, cap) / share)
+    else:
+        other = r.number(node.get("other_share", cap), where + ".other_share", low=0)
+        if other > cap:
+            raise r.error(
+                where + ".other_share",
+                f"{other:g} is above the legal cap dbh_sawit.other.max_share = {cap:g} "
+                "(PMK 91/2023 Pasal 16: at most 20% for other activities)",
+            )
+        social = r.number(node.get("social_share", 1.0), where + ".social_share", low=0, high=1)
+    basis: dict[str, Any] = {}
+    if node["allocation_rp"] == "from_data":
+        basis = _dbh_from_data(code, day, r._assumptions)
+        if basis is None:
+            raise r.error(where + ".allocation_rp",
+                          f"from_data: no DBH Sawit allocation for {code} in the data up to "
+                          f"{day.isoformat()}")
+        allocation = [basis["allocation"] if caps[y] is not None else 0.0 for y in r.years]
+        r.provenance.append({
+            "path": where + ".allocation_rp", "value": basis["allocation"],
+            "source": str(basis.get("source_id") or ""), "assumption": basis["range_from"]
+            if basis["range_from"] != "data" else "", "choice": "",
+            "flag": str(basis.get("flag") or ""),
+            "note": f"DBH Sawit {basis['year']} from the data, kept for later years; range "
+                    f"{basis['low']:.0f}–{basis['high']:.0f}"})
+    else:
+        allocation = r.per_year(node["allocation_rp"], where + ".allocation_rp")
+    default = ({"distribution": "triangular", "low": basis["low"] / basis["allocation"],
+                "high": basis["high"] / basis["allocation"]}
+               if basis and basis["allocation"] else {"distribution": "none"})
+    unc = r.keys(node.get("uncertainty") or default, where + ".uncertainty",
                  _NOTE_KEYS | {"distribution", "sigma", "low", "high"})
     dist = str(unc.get("distribution", "none"))
     spec: dict[str, Any] = {"distribution": dist}
@@ -441,10 +513,9 @@ def _dbh(r: _Reader, node: Any, params: Any) -> dict:
     elif dist != "none":
         raise r.error(where + ".uncertainty.distribution",
                       f"must be lognormal, triangular or none, got {dist!r}")
-    if dist != "none":
+    if dist != "none" and "uncertainty" in node:
         r.provenance.append({"path": where + ".uncertainty", "value": spec,
                              **{k: str(unc.get(k, "") or "") for k in sorted(_NOTE_KEYS)}})
-    allocation = r.per_year(node["allocation_rp"], where + ".allocation_rp")
     for year, amount in zip(r.years, allocation, strict=True):
         if amount and caps[year] is None:
             raise r.error(where + ".allocation_rp",
@@ -455,27 +526,44 @@ def _dbh(r: _Reader, node: Any, params: Any) -> dict:
         "dbh_other_share": other,
         "dbh_social_share": social,
         "dbh_max_share": cap,
+        "dbh_share_range": share_range,
         "dbh_eligible": r.per_year(node["eligible_workers"], where + ".eligible_workers",
-                                   whole=True),
+                                   whole=True, allow_null=True),
         "dbh_uncertainty": spec,
+        "dbh_basis": basis,
     }
 
 
-def _dana_desa(r: _Reader, node: Any, cost: list[int]) -> list[int]:
+def _ranged(r: _Reader, node: Any, where: str) -> tuple[float, float, float]:
+    """A share with its (low, high) range: from the assumptions log when written
+    ``{assumption: A13}``, else the value itself at both ends."""
+    value = r.number(node, where, low=0, high=1)
+    if isinstance(node, dict) and "assumption" in node and "value" not in node:
+        aid = str(node["assumption"])
+        return value, float(r.assumption(aid, where, "low")), float(r.assumption(aid, where,
+                                                                                  "high"))
+    return value, value, value
+
+
+def _dana_desa(r: _Reader, node: Any, cost: list[int]) -> tuple[list[int], bool]:
     n = len(r.years)
     if node is None:
-        return [0] * n
+        return [0] * n, False
     where = "funding.dana_desa"
-    node = r.keys(node, where, {"villages", "workers_per_village", "rupiah_per_village"})
+    node = r.keys(node, where, {"villages", "workers_per_village", "rupiah_per_village",
+                                "what_if"})
+    what_if = node.get("what_if", False)
+    if not isinstance(what_if, bool):
+        raise r.error(where + ".what_if", f"must be true or false, got {what_if!r}")
     villages = r.per_year(node.get("villages"), where + ".villages", whole=True)
     if ("workers_per_village" in node) == ("rupiah_per_village" in node):
         raise r.error(where, "give workers_per_village or rupiah_per_village")
     if "workers_per_village" in node:
         per = r.per_year(node["workers_per_village"], where + ".workers_per_village", whole=True)
-        return [v * p for v, p in zip(villages, per, strict=True)]
+        return [v * p for v, p in zip(villages, per, strict=True)], what_if
     rp = r.per_year(node["rupiah_per_village"], where + ".rupiah_per_village")
     # Each village pays whole workers from its own budget, so round down per village.
-    return [v * int(p // c) for v, p, c in zip(villages, rp, cost, strict=True)]
+    return [v * int(p // c) for v, p, c in zip(villages, rp, cost, strict=True)], what_if
 
 
 def _province(r: _Reader, node: Any) -> list[int]:

@@ -15,7 +15,14 @@ SOURCES = ("dbh", "province", "dana_desa", "csr", "apbd")
 """Funding sources in allocation order: earmarked/eligible first, APBD fills the rest."""
 
 TARGET_BASES = ("workers", "village", "declared", "informal")
-VARIANTS = ("apbd_only", "apbd_csr", "apbd_dbh", "mixed")
+VARIANTS = ("apbd_only", "central", "csr_what_if", "dbh_what_if", "dana_desa_what_if")
+"""Source mixes compared: the APBD alone; the central scenario (sourced figures only); and one
+labelled what-if per unsourced option (a CSR pledge nobody has made, DBH Sawit for palm workers
+nobody has counted yet, Dana Desa a village has not budgeted). ``variants_for`` keeps those that
+apply to a scenario."""
+TARGET_SHARES = (0.6, 0.8, 1.0)
+"""Target levels of the "what if the target were 60% / 80% / 100%" line: the target is a policy
+choice, shown apart from the uncertain inputs."""
 DEFAULT_SEED = 2026
 """Seed of every Monte Carlo run unless the caller gives one: the command line, the notebooks and
 the reports all use it, so the same inputs give the same numbers wherever they are run."""
@@ -42,6 +49,9 @@ class Pledge:
         Chance the pledge is paid in full (Bernoulli); 1 when ``realised_share`` is given.
     realised_share : tuple of float or None
         (low, high): the pledge is paid in part, the share drawn uniformly in the range.
+    what_if : bool
+        True for an option nobody has pledged (a labelled what-if): it stays out of the central
+        scenario and appears only in the ``csr_what_if`` variant, assumed paid there.
     """
 
     company: str
@@ -50,6 +60,7 @@ class Pledge:
     workers: int | None
     probability: float = 1.0
     realised_share: tuple[float, float] | None = None
+    what_if: bool = False
 
     @property
     def expected_share(self) -> float:
@@ -83,8 +94,9 @@ class Scenario:
     target_uncertainty : tuple of float
         (low, high) multipliers of the target (triangular, mode 1) in the simulation.
     apbd_budget_rp : list of float or None
-        APBD rupiah per year; None in a year = not given, the projection then reports the APBD
-        needed to reach the target.
+        APBD rupiah budgeted per year (what the regency spends; from the file or, by
+        ``with_current_apbd``, from its payment cases); None in a year = unknown: the
+        projection then gives only the APBD needed and no probability.
     belanja_rp : list of float or None
         Regional spending (belanja daerah) per year, for the APBD burden; None = unknown.
     csr : list of Pledge
@@ -96,14 +108,22 @@ class Scenario:
         Share of that envelope that goes to palm workers' social protection.
     dbh_max_share : float
         The legal cap in force (kept for the headroom figure of ``recommend_mix``).
-    dbh_eligible : list of int
-        Palm-plantation workers not yet registered (the most DBH may pay for).
+    dbh_eligible : list of int or None
+        Palm-plantation workers not yet registered (the most DBH may pay for); None = not
+        counted: DBH Sawit then pays nobody in the central scenario and the envelope is reported
+        as a condition ("needs a count of palm workers"), never as 0 eligible workers.
+    dbh_share_range : tuple of float
+        (low, high) multipliers (triangular, mode 1) of other_share × social_share in the
+        simulation, e.g. from the range of assumption A13; (1, 1) = no uncertainty.
     dbh_uncertainty : dict
         ``{"distribution": "lognormal", "sigma": s}`` or ``{"distribution": "triangular",
         "low": a, "high": b}`` (multipliers of the path) or ``{"distribution": "none"}``.
     dana_desa_workers : list of int
         Workers paid through Dana Desa / APBDes per year (workers or rupiah per village ×
         villages, converted).
+    dana_desa_what_if : bool
+        True when no village has budgeted it: a labelled what-if, kept out of the central
+        scenario (variant ``dana_desa_what_if``).
     province_workers : list of int
         Workers the province pays for in this regency per year.
     relative : float
@@ -113,6 +133,14 @@ class Scenario:
         ``flag``, ``note``.
     path : Path or None
         The file read, if any.
+    apbd_basis : dict
+        Where the budgeted APBD comes from when read from the data (``with_current_apbd``):
+        case ids, year, flags, how it was derived; empty otherwise.
+    dbh_basis : dict
+        The DBH Sawit allocation read from the data (``year``, ``allocation``, ``low``,
+        ``high``, ``flag``, ``source_id``, ``series``); empty when the file gives the amounts.
+    as_of : str or None
+        ISO date the scenario speaks for (its first year is that date's year).
     """
 
     regency_code: str
@@ -132,13 +160,18 @@ class Scenario:
     dbh_other_share: float = 0.0
     dbh_social_share: float = 0.0
     dbh_max_share: float = 0.0
-    dbh_eligible: list[int] = field(default_factory=list)
+    dbh_eligible: list[int | None] = field(default_factory=list)
+    dbh_share_range: tuple[float, float] = (1.0, 1.0)
     dbh_uncertainty: dict = field(default_factory=lambda: {"distribution": "none"})
     dana_desa_workers: list[int] = field(default_factory=list)
+    dana_desa_what_if: bool = False
     province_workers: list[int] = field(default_factory=list)
     relative: float = DEFAULT_RELATIVE
     provenance: list[dict] = field(default_factory=list)
     path: Path | None = None
+    apbd_basis: dict = field(default_factory=dict)
+    dbh_basis: dict = field(default_factory=dict)
+    as_of: str | None = None
 
     @property
     def year_list(self) -> list[int]:
@@ -159,3 +192,13 @@ class Scenario:
     def solve_apbd(self) -> bool:
         """True when some year has no APBD budget: the APBD needed is computed instead."""
         return any(b is None for b in self.apbd_budget_rp)
+
+    @property
+    def eligible_unknown(self) -> bool:
+        """True when the palm workers DBH Sawit may pay for have not been counted (None)."""
+        return any(e is None for e in self.dbh_eligible)
+
+    @property
+    def dbh_share(self) -> float:
+        """Share of the allocation for palm workers' contributions: other × social share."""
+        return self.dbh_other_share * self.dbh_social_share
