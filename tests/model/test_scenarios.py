@@ -79,9 +79,10 @@ def test_says_so_when_target_cannot_be_met(params):
     assert list(table["gap_workers"]) == [850, 850, 850]
     assert table["gap_rp"].iloc[0] == 171_360_000
     messages = scenario_views.messages(table, "en")
-    assert any(m.startswith("2025–2027: the target of 1,000 workers is not met; 850 workers short")
+    assert any(m.startswith("2025–2027: with the budgeted APBD the target of 1,000 workers is "
+                            "not met; 850 workers short")
                for m in messages)
-    assert any("only 50 palm workers are eligible" in m for m in messages)
+    assert any("only 50 palm workers are recorded as eligible" in m for m in messages)
 
 
 # --- allocation order, partial first year, every source --------------------------------------
@@ -245,7 +246,7 @@ def test_cli_json_and_text(capsys):
     assert out["regency_code"] == "12.10"
     assert len(out["years"]) == len(out["simulation"]["probability_of_target"])
     assert main(["scenario", str(path), "--draws", "300", "--lang", "en"]) == 0
-    assert "Recommended mix" in capsys.readouterr().out
+    assert "APBD needed from budget year" in capsys.readouterr().out
 
 
 def test_default_scenario_for_a_regency_without_a_file(params):

@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 
 from analysis.briefs.base import Brief
-from analysis.core import i18n
+from analysis.core import i18n, numbers
 from analysis.data.names import resolve_regency
 from analysis.data.parameters import load_assumptions, load_parameters
 from analysis.data.tables import load_table, regencies
-from analysis.model.benefits import observed_claims
+from analysis.model.benefits import benefit_range, observed_claims
 from analysis.model.contributions import budget_for, monthly_contribution
 from analysis.model.coverage import (
     BASES,
@@ -57,7 +57,7 @@ from analysis.views.dbh_sawit import (
     series_frame,
     set_aside_sentences,
 )
-from analysis.views.scenarios import format_mix
+from analysis.views.scenarios import format_mix, year_table
 from analysis.views.scenarios import narrative as scenario_narrative
 
 SCENARIO_YEARS = 5  # horizon of the default scenario in the regency brief
@@ -415,35 +415,45 @@ class RegencyBrief(Brief):
 
     @cached_property
     def _analysis(self) -> Any:
-        scenario = resolve(self.code, self.scenario_file, years=SCENARIO_YEARS)
+        # The horizon starts in the year of the data date, and the APBD budgeted is what the
+        # regency spends then (payment cases), so the brief answers "is today's budget enough".
+        scenario = resolve(self.code, self.scenario_file, years=SCENARIO_YEARS, as_of=self.as_of)
         return analyse(scenario, draws=SCENARIO_DRAWS)
 
     def scenarios(self) -> Any:
-        """Funding scenario: per-year projection, variants compared, recommended mix."""
+        """Funding scenario: today's APBD and its chance, the APBD needed, what-ifs, DBH Sawit."""
         lang = self.lang
         an = self._analysis
         sc = an.scenario
         for item in getattr(sc, "provenance", []) or []:
             self._use(item.get("source"))
+        self.assumption_ids.update(
+            a.strip() for item in sc.provenance for a in str(item.get("assumption") or "")
+            .split(";") if a.strip())
 
         def col(key: str) -> str:
-            return i18n.t(f"scenarios.col_{key}", lang)
+            return i18n.t(f"scenarios.col_{key}", lang, prob=prob)
 
+        prob = numbers.format_percent(an.mix["prob"], lang, 0)
+        table = year_table(an)
+        sources = [n for n in ("dbh", "province", "dana_desa", "csr")
+                   if table[f"{n}_workers"].any()]
         mix_lines = format_mix(an.mix, lang).splitlines()
-        mix_md = f"**{mix_lines[0]}**\n\n" + "\n".join(f"- {line}" for line in mix_lines[1:])
+        mix_md = f"**{mix_lines[0]}**\n\n" + "\n".join(f"- {line.strip()}"
+                                                      for line in mix_lines[1:])
         return Section(
             Text(scenario_narrative(an, lang)),
             Table(
-                an.table,
+                table,
                 [Column("year", col("year"), width="auto"),
                  Column("target_workers", col("target"), "count"),
-                 Column("dbh_workers", col("dbh"), "count"),
-                 Column("dana_desa_workers", col("dana_desa"), "count"),
-                 Column("csr_workers", col("csr"), "count"),
+                 *(Column(f"{n}_workers", col(n), "count") for n in sources),
                  Column("apbd_workers", col("apbd"), "count"),
-                 Column("coverage", col("coverage"), "share"),
-                 Column("apbd_rp", col("apbd_rp"), "rupiah")],
+                 Column("apbd_budget_rp", col("apbd_budget_rp"), "rupiah"),
+                 Column("apbd_needed_rp", col("apbd_needed_rp"), "rupiah"),
+                 Column("probability", col("probability"), "share", 0)],
                 title=i18n.t("reports.scenario_table_title", lang, name=sc.regency_name),
+                note=i18n.t("reports.scenario_table_note", lang, prob=prob),
                 lang=lang, sheet=i18n.t("reports.sheet_scenario", lang),
             ),
             Figure(figures.scenario_variants(an.variants, lang, prob=an.mix["prob"],
@@ -453,37 +463,64 @@ class RegencyBrief(Brief):
         )
 
     def benefits(self) -> Any:
-        """Expected benefits paid to residents against the contributions of the scenario."""
+        """Claims recorded as paid, then the model's expected benefits as a range beside them."""
         lang = self.lang
         an = self._analysis
         table = an.benefits
         observed = self._observed_claims()
+        parts: list[Any] = []
+        if observed is None:
+            parts.append(Text(i18n.t("reports.claims_none", lang, name=self.name)))
+        else:
+            parts.append(observed)
+        per_1000 = benefit_range(1000, 1, on=self.as_of).set_index("metric")
+        jkm = per_1000.loc["jkm_deaths"]
+        total = per_1000.loc["total_rp"]
+        parts.append(Text(i18n.t(
+            "reports.benefits_per_1000", lang,
+            jkm=self._span(jkm["low"], jkm["central"], jkm["high"], 2),
+            total=self._span(total["low"], total["central"], total["high"], money=True))))
         if table is None or table.empty:
-            return Section(Callout(i18n.t("reports.benefits_none", lang)), observed)
+            parts.append(Callout(i18n.t("reports.benefits_none", lang)))
+            return Section(*parts)
         contributions = float(table["contributions_rp"].sum())
-        paid = float(table["benefits_rp"].sum())
-        ratio = paid / contributions if contributions else float("nan")
+        paid = {lvl: float(table[col].sum()) for lvl, col in (
+            ("low", "benefits_low_rp"), ("central", "benefits_rp"), ("high", "benefits_high_rp"))}
+        ratio = {k: v / contributions if contributions else float("nan") for k, v in paid.items()}
         self.assumption_ids.update(
             a.strip() for text in table["assumptions"] for a in str(text).split(",") if a.strip()
         )
-        return Section(
-            Text(i18n.t("reports.benefits_text", lang, paid=self.rupiah(paid),
-                        contributions=self.rupiah(contributions), ratio=self.number(ratio, 2))),
-            Table(
-                table,
-                [Column("year", i18n.t("reports.col_year", lang), width="auto"),
-                 Column("covered_workers", i18n.t("reports.col_workers", lang), "count"),
-                 Column("contributions_rp", i18n.t("reports.col_contributions", lang), "rupiah"),
-                 Column("benefits_rp", i18n.t("reports.col_benefits", lang), "rupiah"),
-                 Column("jkm_deaths", i18n.t("reports.col_jkm_deaths", lang), "number", 1),
-                 Column("jkk_accidents", i18n.t("reports.col_jkk_accidents", lang), "number", 1),
-                 Column("assumptions", i18n.t("reports.col_assumptions", lang), width="1fr")],
-                title=i18n.t("reports.benefits_title", lang),
-                note=i18n.t("reports.benefits_note", lang),
-                lang=lang, sheet=i18n.t("reports.sheet_benefits", lang),
-            ),
-            observed,
-        )
+        parts.append(Text(i18n.t(
+            "reports.benefits_text", lang,
+            paid=self._span(paid["low"], paid["central"], paid["high"], money=True),
+            contributions=self.rupiah(contributions),
+            ratio=self._span(ratio["low"], ratio["central"], ratio["high"], 2))))
+        parts.append(Table(
+            table,
+            [Column("year", i18n.t("reports.col_year", lang), width="auto"),
+             Column("covered_workers", i18n.t("reports.col_workers", lang), "count"),
+             Column("contributions_rp", i18n.t("reports.col_contributions", lang), "rupiah"),
+             Column("benefits_low_rp", i18n.t("reports.col_benefits_low", lang), "rupiah"),
+             Column("benefits_rp", i18n.t("reports.col_benefits", lang), "rupiah"),
+             Column("benefits_high_rp", i18n.t("reports.col_benefits_high", lang), "rupiah"),
+             Column("jkm_deaths", i18n.t("reports.col_jkm_deaths", lang), "number", 1),
+             Column("assumptions", i18n.t("reports.col_assumptions", lang), width="1fr")],
+            title=i18n.t("reports.benefits_title", lang),
+            note=i18n.t("reports.benefits_note", lang),
+            lang=lang, sheet=i18n.t("reports.sheet_benefits", lang),
+        ))
+        return Section(*parts)
+
+    def _span(self, low: float, central: float, high: float, decimals: int = 0,
+              money: bool = False) -> str:
+        """"low–high (nilai tengah central)"; one figure when the ends print the same."""
+        def fmt(x: float) -> str:
+            return self.rupiah(x) if money else self.number(x, decimals)
+
+        a, b, c = fmt(low), fmt(central), fmt(high)
+        if a == c:
+            return b
+        return i18n.t("reports.span", self.lang, low=a, central=b, high=c)
 
     def _observed_claims(self) -> Any:
         """Claims published as paid in this kab/kota, shown beside the model, not fitted to it."""

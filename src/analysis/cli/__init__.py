@@ -29,8 +29,9 @@ def _add_scenario(sub: argparse._SubParsersAction) -> None:
         help="run a Perkada funding scenario file",
         description=(
             "Project a funding scenario file (APBD, CSR, DBH Sawit, Dana Desa, province) year by "
-            "year, simulate its uncertainty and recommend the mix with the least APBD. File "
-            "format: data/scenarios/README.md."
+            "year from the as-of year: the APBD budgeted (the file's, or what the regency spent "
+            "then according to its payment cases), the chance of reaching the target with it, "
+            "and the APBD needed. File format: data/scenarios/README.md."
         ),
     )
     p.add_argument("file", metavar="FILE", help="scenario file (YAML), e.g. "
@@ -45,6 +46,10 @@ def _add_scenario(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--prob", type=float, default=0.9,
                    help="chance of reaching the target for the recommended mix (default 0.9)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language (default id)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", dest="as_of",
+                   help="date the scenario speaks for: the horizon starts in its year and the "
+                   "data (DBH Sawit, APBD spent) are read at it (default: the newest dated fact, "
+                   "as the reports)")
 
     def run(args: argparse.Namespace) -> int:
         from analysis.cli import scenario  # late: the model loads pandas; `--help` needs none

@@ -13,9 +13,11 @@ import json
 from pathlib import Path
 
 from analysis.core import i18n
+from analysis.core.checks import as_date
 from analysis.core.errors import UserError
 from analysis.core.numbers import format_number
-from analysis.model.scenarios import analyse, load_scenario
+from analysis.data.tables import newest_fact_date
+from analysis.model.scenarios import analyse, resolve
 from analysis.views.scenarios import format_mix, format_table, messages, mix_messages, to_json
 
 
@@ -25,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``file``, ``json``, ``draws``, ``seed``, ``prob`` and ``lang`` as parsed by
+        ``file``, ``json``, ``draws``, ``seed``, ``prob``, ``lang`` and ``as_of`` as parsed by
         ``analysis.cli``.
 
     Returns
@@ -34,12 +36,14 @@ def run(args: argparse.Namespace) -> int:
         The exit code of ``run_cli``.
     """
     return run_cli(args.file, as_json=args.json, draws=args.draws, seed=args.seed,
-                   prob=args.prob, lang=args.lang, max_draws=args.max_draws)
+                   prob=args.prob, lang=args.lang, max_draws=args.max_draws,
+                   as_of=getattr(args, "as_of", None))
 
 
 def run_cli(
     file: str | Path, *, as_json: bool = False, draws: int = 10_000, seed: int | None = None,
-    prob: float = 0.9, lang: str = "id", max_draws: int = 1_000_000
+    prob: float = 0.9, lang: str = "id", max_draws: int = 1_000_000,
+    as_of: str | None = None
 ) -> int:
     """``python -m analysis scenario FILE``: print the per-year table and the recommended mix.
 
@@ -60,6 +64,9 @@ def run_cli(
         Language and number format of the text.
     max_draws : int
         Refuse more draws than this (``--max-draws``).
+    as_of : str, optional
+        ISO date the scenario speaks for (see ``analysis.model.scenarios.resolve``); the newest
+        dated fact when omitted, as in the reports.
 
     Returns
     -------
@@ -75,7 +82,8 @@ def run_cli(
         raise UserError(f"--seed must be 0 or more, got {seed}")
     if not 0 < prob < 1:
         raise UserError(f"--prob must lie between 0 and 1, got {prob:g}")
-    an = analyse(load_scenario(file), draws=draws, seed=seed, prob=prob)
+    day = as_date(as_of).isoformat() if as_of else newest_fact_date(None)
+    an = analyse(resolve(scenario_file=file, as_of=day), draws=draws, seed=seed, prob=prob)
     if as_json:
         print(json.dumps(to_json(an, lang), ensure_ascii=False, indent=1))
         return 0

@@ -1,4 +1,4 @@
-"""Funding scenarios in the report language: messages, per-year tables, the mix, narrative, JSON.
+"""Funding scenarios in the report language: messages, per-year tables, APBD needed, narrative, JSON.
 
 Every number comes from ``analysis.model.scenarios``; this module words and formats it in
 Indonesian (default) or English. The model returns structured notes ``(key, year, {name:
@@ -27,6 +27,8 @@ _FORMATS = {
     "eligible": "number",
     "gap_rp": "rupiah",
     "unused": "rupiah",
+    "envelope": "rupiah",
+    "budget": "rupiah",
     "need": "rupiah",
     "plan": "rupiah",
     "value": "plain",
@@ -59,10 +61,10 @@ def messages(an: Analysis | pd.DataFrame, lang: str = "id") -> list[str]:
     Returns
     -------
     list of str
-        In order: that the APBD needed is computed (when the file gives no APBD budget); per
-        year, where the target is not met and where eligibility limits DBH Sawit, a message
-        repeated in consecutive years given once with its years ("2025–2027: …"); each
-        UNCONFIRMED figure used.
+        In order: where the budgeted APBD comes from, or that it is not known; per year, where
+        the target is not met with it, where the count of palm workers limits DBH Sawit and
+        where DBH Sawit waits for that count, a message repeated in consecutive years given once
+        with its years ("2025–2027: …"); each UNCONFIRMED figure used.
     """
     i18n.check_lang(lang)
     table = an if isinstance(an, pd.DataFrame) else an.table
@@ -96,14 +98,15 @@ def mix_messages(mix: dict, lang: str = "id") -> list[str]:
     Returns
     -------
     list of str
-        One sentence per year, in year order (not joined across years).
+        One sentence per year, in year order; a sentence that reads the same in consecutive
+        years is given once with its years ("2026–2030: …").
     """
     i18n.check_lang(lang)
-    return [
-        i18n.t(f"scenarios.msg_{key}", lang, year=year,
-               **{name: _format_value(name, value, lang) for name, value in values.items()})
-        for key, year, values in mix.get("notes", [])
-    ]
+    items = [(year, f"scenarios.msg_{key}", tuple(
+        (name, _format_value(name, value, lang)) for name, value in values.items()))
+        for key, year, values in mix.get("notes", [])]
+    return [i18n.t(key, lang, year=years, **dict(values))
+            for years, key, values in _merge_years(items)]
 
 
 def _merge_years(items: list[tuple[int, str, tuple]]) -> list[tuple[str, str, tuple]]:
@@ -135,6 +138,34 @@ def _money(value: float | None, lang: str) -> str:
     return format_rupiah(value, lang)
 
 
+def year_table(an: Analysis) -> pd.DataFrame:
+    """One row per year with the one figure of each kind: what the brief, CLI and workbook show.
+
+    Parameters
+    ----------
+    an : Analysis
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``target_workers``, workers by source other than the APBD (central values),
+        ``apbd_workers`` (paid by the budgeted APBD; NaN when the budget is unknown),
+        ``apbd_budget_rp`` (budgeted: today's spending or the file's budget; NaN when
+        unknown), ``apbd_needed_rp`` (the APBD needed for the mix's probability, see
+        ``recommend_mix``), ``coverage`` (with the budgeted APBD; NaN when unknown) and
+        ``probability`` (of reaching the target with the budgeted APBD; NaN when unknown).
+    """
+    t = an.table
+    known = t["apbd_budget_rp"].notna()
+    out = t[["year", "target_workers", *(f"{n}_workers" for n in SOURCES if n != "apbd")]].copy()
+    out["apbd_workers"] = t["apbd_workers"].where(known)
+    out["apbd_budget_rp"] = t["apbd_budget_rp"]
+    out["apbd_needed_rp"] = [r["apbd_rp"] for r in an.mix["years"]]
+    out["coverage"] = t["coverage"].where(known)
+    out["probability"] = an.probability.to_numpy()
+    return out
+
+
 def display_table(an: Analysis, lang: str = "id") -> pd.DataFrame:
     """The per-year table with translated headers and the language's number formats (text).
 
@@ -146,21 +177,26 @@ def display_table(an: Analysis, lang: str = "id") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Strings, one row per year, ready to show in a notebook or print.
+        Strings, one row per year (see ``year_table``); a source column only when that source
+        pays for somebody; "belum ada data" / "not known" where the budget is unknown.
     """
-    prob = an.simulation.probability_of_target()
-    heads = ["year", "target", "dbh", "province", "dana_desa", "csr", "apbd", "covered",
-             "coverage", "gap", "gap_rp", "apbd_rp", "probability"]
+    df = year_table(an)
+    unknown = i18n.t("scenarios.unknown", lang)
+    sources = [n for n in SOURCES if n != "apbd" and df[f"{n}_workers"].any()]
+    heads = ["year", "target", *sources, "apbd", "apbd_budget_rp", "apbd_needed_rp",
+             "probability"]
     rows = []
-    for r in an.table.itertuples():
+    for r in df.itertuples():
         rows.append([
             str(r.year), format_number(r.target_workers, lang),
-            *(format_number(getattr(r, f"{n}_workers"), lang) for n in SOURCES),
-            format_number(r.covered_workers, lang), format_percent(r.coverage, lang),
-            format_number(r.gap_workers, lang), _money(r.gap_rp, lang), _money(r.apbd_rp, lang),
-            format_percent(prob.loc[r.year], lang, 0),
+            *(format_number(getattr(r, f"{n}_workers"), lang) for n in sources),
+            unknown if math.isnan(r.apbd_workers) else format_number(r.apbd_workers, lang),
+            unknown if math.isnan(r.apbd_budget_rp) else _money(r.apbd_budget_rp, lang),
+            _money(r.apbd_needed_rp, lang),
+            "–" if math.isnan(r.probability) else format_percent(r.probability, lang, 0),
         ])
-    return pd.DataFrame(rows, columns=[i18n.t(f"scenarios.col_{h}", lang) for h in heads])
+    return pd.DataFrame(rows, columns=[i18n.t(f"scenarios.col_{h}", lang, prob=format_percent(
+        an.mix["prob"], lang, 0)) for h in heads])
 
 
 def format_table(an: Analysis, lang: str = "id") -> str:
@@ -174,43 +210,162 @@ def format_table(an: Analysis, lang: str = "id") -> str:
 
 
 def format_mix(mix: dict, lang: str = "id") -> str:
-    """The recommended mix as plain text."""
-    lines = [i18n.t("scenarios.mix_title", lang, prob=format_percent(mix["prob"], lang, 0))]
+    """The APBD needed in each year that can still be budgeted, as plain text.
+
+    The same figure as the table's "APBD needed" column; the shares are those of the rupiah
+    printed (the other sources at central values plus this APBD).
+    """
+    lines = [i18n.t("scenarios.mix_title", lang, prob=format_percent(mix["prob"], lang, 0),
+                    first=mix.get("first_year", ""))]
     for r in mix["years"]:
+        if not r.get("recommended", True):
+            continue
         shares = ", ".join(f"{i18n.t('scenarios.src_' + n, lang)} "
                            f"{format_percent(v, lang, 0)}" for n, v in r["share"].items() if v)
         lines.append(i18n.t("scenarios.mix_year", lang, year=r["year"],
                             apbd=format_rupiah(r["apbd_rp"], lang),
                             workers=format_number(r["apbd_workers"], lang),
-                            achieved=format_percent(r["achieved_probability"], lang, 1),
+                            achieved=format_percent(r["achieved_probability"], lang, 0),
                             shares=shares or "–"))
+    if len(lines) == 1:
+        lines.append(i18n.t("scenarios.mix_none", lang))
     return "\n".join(lines)
 
 
-def narrative(an: Analysis, lang: str = "id") -> str:
-    """A few sentences summarising the scenario for a report (Markdown)."""
+def _range(low: float, high: float, lang: str, fmt=format_rupiah) -> str:
+    """"a–b", or one figure when both ends print the same (no range with equal ends)."""
+    a, b = fmt(low, lang), fmt(high, lang)
+    return a if a == b else i18n.t("scenarios.range", lang, low=a, high=b)
+
+
+def _budget_paragraph(an: Analysis, lang: str) -> str:
+    """Today's APBD and the chance it reaches the target, or that it is not known."""
+    s, mix = an.scenario, an.mix
+    first, last = mix["years"][0], mix["years"][-1]
+    p50, p90 = (format_rupiah(mix["median_apbd_rp"][0], lang),
+                format_rupiah(first["apbd_rp"], lang))
+    chance = format_percent(mix["prob"], lang, 0)
+    need = i18n.t("scenarios.story_need_one" if p50 == p90 else "scenarios.story_need_range",
+                  lang, p50=p50, p90=p90, prob=chance)
+    prob = an.probability
+    if prob.notna().any():
+        b = s.apbd_basis
+        where = (i18n.t("scenarios.story_budget_cases", lang, year=b["year"],
+                        cases=", ".join(b["case_ids"]),
+                        flags=f" ({b['flags']})" if b.get("flags") else "")
+                 if b else i18n.t("scenarios.story_budget_file", lang))
+        return i18n.t(
+            "scenarios.story_budget", lang, budget=format_rupiah(s.apbd_budget_rp[0], lang),
+            where=where, start=s.start_year, end=s.year_list[-1],
+            p_start=format_percent(prob.iloc[0], lang, 0),
+            p_end=format_percent(prob.iloc[-1], lang, 0),
+            coverage=format_percent(an.table["coverage"].iloc[0], lang, 0),
+            need=need, prob=format_percent(mix["prob"], lang, 0))
+    return i18n.t("scenarios.story_no_budget", lang, regency=s.regency_name,
+                  start=s.start_year, need=need, end=s.year_list[-1],
+                  need_end=format_rupiah(last["apbd_rp"], lang),
+                  prob=format_percent(mix["prob"], lang, 0))
+
+
+def _dbh_paragraph(an: Analysis, lang: str) -> str | None:
+    """The DBH Sawit allocation the scenario uses, its range, the share and what it pays."""
     s, t = an.scenario, an.table
-    last = t.iloc[-1]
-    prob = an.simulation.probability_of_target()
-    band = an.simulation.bands("coverage")
-    mix_total = an.mix["total_apbd_rp"]
-    top = an.sensitivity.iloc[0]["parameter"] if len(an.sensitivity) else "-"
+    b = s.dbh_basis
+    if not b or not any(s.dbh_allocation_rp):
+        return None
+    flag = f" ({i18n.t('scenarios.flag_' + b['flag'].split(';')[0], lang)})" if b["flag"] else ""
+    official = [x for x in b.get("series", []) if not x.get("flag") and x["year"] != b["year"]]
+    earlier = (i18n.t("scenarios.story_dbh_official", lang, year=official[-1]["year"],
+                      amount=format_rupiah(official[-1]["allocation"], lang))
+               if official else "")
+    lo, hi = s.dbh_share * s.dbh_share_range[0], s.dbh_share * s.dbh_share_range[1]
+    share = format_percent(s.dbh_share, lang, 1)
+    if hi > lo:
+        share += " " + i18n.t("scenarios.range_in_brackets", lang, range=_range(
+            lo, hi, lang, lambda v, lg: format_percent(v, lg, 1)))
+    text = i18n.t("scenarios.story_dbh", lang, year=b["year"],
+                  amount=format_rupiah(b["allocation"], lang), flag=flag,
+                  range=_range(b["low"], b["high"], lang), earlier=earlier, share=share,
+                  envelope=format_rupiah(t["dbh_envelope_rp"].iloc[0], lang),
+                  fundable=format_number(t["dbh_fundable_workers"].iloc[0], lang))
+    headroom = an.mix["dbh_headroom_rp"][0] if an.mix.get("dbh_headroom_rp") else 0.0
+    if headroom > 0:
+        most = t["dbh_envelope_rp"].iloc[0] + headroom
+        text += " " + i18n.t("scenarios.story_dbh_most", lang,
+                             share=format_percent(s.dbh_max_share, lang, 0),
+                             envelope=format_rupiah(most, lang),
+                             fundable=format_number(most // t["cost_per_worker_rp"].iloc[0],
+                                                    lang))
+    if s.dbh_eligible[0] is None:
+        text += " " + i18n.t("scenarios.story_dbh_needs_count", lang)
+    else:
+        text += " " + i18n.t("scenarios.story_dbh_eligible", lang,
+                             eligible=format_number(s.dbh_eligible[0], lang),
+                             paid=format_number(t["dbh_workers"].iloc[0], lang))
+    return text
+
+
+def _uncertainty_paragraph(an: Analysis, lang: str) -> str:
+    """What moves the APBD needed: the uncertain inputs, then the target level apart."""
+    sens, year = an.sensitivity, an.sensitivity.attrs.get("year", an.scenario.year_list[-1])
+    if len(sens):
+        top = sens.iloc[0]
+        text = i18n.t("scenarios.story_top", lang, year=year,
+                      top=i18n.t(f"scenarios.param_{top['parameter']}", lang),
+                      range=_range(min(top["value_low"], top["value_high"]),
+                                   max(top["value_low"], top["value_high"]), lang))
+    else:
+        text = i18n.t("scenarios.story_no_top", lang, year=year)
+    levels = an.target_levels
+    if levels is not None and len(levels):
+        text += " " + i18n.t(
+            "scenarios.story_target_levels", lang, year=levels.attrs.get("year", year),
+            shares=" / ".join(format_percent(x, lang, 0) for x in levels["share"]),
+            needs=" / ".join(format_rupiah(x, lang) for x in levels["apbd_needed_rp"]))
+    return text
+
+
+def _what_if_paragraph(an: Analysis, lang: str) -> str | None:
+    """What each labelled what-if would change in the APBD needed of the first year."""
+    v = an.variants
+    year = an.scenario.start_year
+    first = v[v["year"] == year].set_index("variant")["apbd_needed_rp"]
+    names = [n for n in first.index if n.endswith("_what_if")]
+    if not names or "central" not in first.index:
+        return None
+    parts = [i18n.t(f"scenarios.what_if_{n}", lang, need=format_rupiah(first[n], lang))
+             for n in names]
+    return i18n.t("scenarios.story_what_if", lang, year=year,
+                  central=format_rupiah(first["central"], lang), parts="; ".join(parts))
+
+
+def narrative(an: Analysis, lang: str = "id") -> str:
+    """A few paragraphs summarising the scenario for a report (Markdown).
+
+    In order: the target; today's APBD and the chance it reaches the target (or that it is not
+    known, with the APBD needed); the APBD to budget in the next budget year; DBH Sawit; what
+    moves the APBD needed (uncertain inputs, then the target level as a policy choice); the
+    labelled what-ifs; the messages of the projection. A range whose ends print the same is
+    given as one figure.
+    """
+    s, mix = an.scenario, an.mix
+    t = an.table
     parts = [i18n.t(
         "scenarios.story_intro", lang, regency=s.regency_name, start=s.start_year,
-        end=s.year_list[-1], target=format_number(last.target_workers, lang),
-        covered=format_number(last.covered_workers, lang),
-        coverage=format_percent(last.coverage, lang),
-        p10=format_percent(band["p10"].iloc[-1], lang), p90=format_percent(band["p90"].iloc[-1],
-                                                                             lang),
-        prob=format_percent(prob.iloc[-1], lang, 0))]
-    parts.append(i18n.t("scenarios.story_mix", lang, prob=format_percent(an.mix["prob"], lang, 0),
-                        total=format_rupiah(mix_total, lang),
-                        top=i18n.t(f"scenarios.param_{top}", lang)))
-    if an.benefits is not None and an.benefits["benefits_rp"].sum() > 0:
-        parts.append(i18n.t("scenarios.story_benefits", lang,
-                            benefits=format_rupiah(an.benefits["benefits_rp"].sum(), lang),
-                            contributions=format_rupiah(
-                                an.benefits["contributions_rp"].sum(), lang)))
+        end=s.year_list[-1], target_start=format_number(t["target_workers"].iloc[0], lang),
+        target_end=format_number(t["target_workers"].iloc[-1], lang))]
+    parts.append(_budget_paragraph(an, lang))
+    recommended = [r for r in mix["years"] if r.get("recommended", True)]
+    if recommended:
+        parts.append(i18n.t("scenarios.story_mix", lang, first=recommended[0]["year"],
+                            need=format_rupiah(recommended[0]["apbd_rp"], lang),
+                            prob=format_percent(mix["prob"], lang, 0),
+                            end=recommended[-1]["year"],
+                            total=format_rupiah(mix["total_apbd_rp"], lang)))
+    for extra in (_dbh_paragraph(an, lang), _uncertainty_paragraph(an, lang),
+                  _what_if_paragraph(an, lang)):
+        if extra:
+            parts.append(extra)
     notes = messages(an, lang)
     if notes:
         parts.append("\n".join(f"- {m}" for m in notes))
@@ -243,18 +398,24 @@ def to_json(an: Analysis, lang: str = "id") -> dict:
         "regency": s.regency_name,
         "title": s.title,
         "file": str(s.path) if s.path else None,
+        "as_of": s.as_of,
         "package": s.package,
+        "summary": records(year_table(an)),
         "years": records(an.table),
+        "apbd_basis": {k: _py(v) for k, v in s.apbd_basis.items()} or None,
+        "dbh_basis": {k: _py(v) for k, v in s.dbh_basis.items()} or None,
         "messages": messages(an, lang),
         "simulation": {
             "draws": an.simulation.draws,
             "seed": an.simulation.seed,
-            "probability_of_target": [_py(v) for v in an.simulation.probability_of_target()],
+            "probability_of_target": [_py(v) for v in an.probability],
             "coverage_bands": records(bands.reset_index()),
         },
         "recommended_mix": dict(_mix_items(an.mix, lang)),
         "variants": records(an.variants),
         "sensitivity": records(an.sensitivity),
+        "target_levels": (records(an.target_levels) if an.target_levels is not None
+                          else None),
         "benefits": records(an.benefits) if an.benefits is not None else None,
         "provenance": [{k: _py(v) for k, v in p.items()} for p in s.provenance],
     }
@@ -279,4 +440,6 @@ def _py(value: Any) -> Any:
         return None if math.isnan(value) else float(value)
     if isinstance(value, dict):
         return {k: _py(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_py(v) for v in value]
     return value

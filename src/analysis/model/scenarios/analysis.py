@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -322,7 +323,8 @@ def target_what_if(s: Scenario, shares: tuple[float, ...] = TARGET_SHARES,
     return out
 
 
-def benefits_table(s: Scenario, table: pd.DataFrame) -> pd.DataFrame | None:
+def benefits_table(s: Scenario, table: pd.DataFrame, params: Any = None,
+                   assumptions: dict | None = None) -> pd.DataFrame | None:
     """Expected benefits flowing back to residents for the workers covered each year, as a range.
 
     Calls ``analysis.model.benefits.expected_benefits`` at the low, central and high ends of the
@@ -339,6 +341,8 @@ def benefits_table(s: Scenario, table: pd.DataFrame) -> pd.DataFrame | None:
     s : Scenario
     table : pandas.DataFrame
         Its projection (``project``).
+    params, assumptions : optional
+        Parameters and assumptions log; the shipped ones when omitted.
 
     Returns
     -------
@@ -352,7 +356,7 @@ def benefits_table(s: Scenario, table: pd.DataFrame) -> pd.DataFrame | None:
     if get_package(s.package).basis != "income":
         return None
     try:
-        benefits.check_assumptions()
+        benefits.check_assumptions(assumptions)
     except (UserError, FileNotFoundError):
         return None  # no assumptions log: the benefit side cannot be computed
     covered = [int(c) for c in table["covered_workers"]]
@@ -374,7 +378,8 @@ def benefits_table(s: Scenario, table: pd.DataFrame) -> pd.DataFrame | None:
                         continue
                     res = benefits.expected_benefits(
                         workers, 1, s.package, on=date(row.year, 1, 1), level=level,
-                        prior_contribution_years=prior)
+                        prior_contribution_years=prior, params=params,
+                        assumptions=assumptions)
                     out[key] += (res.get("total_rp") or 0.0) * share
                     used |= set(res.get("assumptions", []))
                     if level == "central":

@@ -17,7 +17,7 @@ from analysis.core.checks import as_date
 from analysis.core.errors import ScenarioError
 from analysis.data.names import resolve_regency
 from analysis.data.parameters import default_parameters
-from analysis.data.tables import regencies
+from analysis.data.tables import newest_fact_date, regencies
 from analysis.model.scenarios.budget import with_current_apbd
 from analysis.model.scenarios.from_data import (
     _basis_rows,
@@ -137,12 +137,15 @@ def resolve(regency: str | None = None, scenario_file: str | Path | None = None,
     years : int
         Horizon of the default scenario.
     as_of : date or str, optional
-        The date the scenario speaks for.
+        The date the scenario speaks for; ``"latest"`` for the newest dated fact in the data
+        (the date the reports use).
 
     Returns
     -------
     Scenario
     """
+    if as_of == "latest":
+        as_of = newest_fact_date(None)
     if start_year is None and as_of:
         start_year = as_date(as_of).year
     if scenario_file:

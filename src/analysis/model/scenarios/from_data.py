@@ -28,8 +28,9 @@ def _base_from_data(r: Any, basis: str, code: str, params: Any) -> int:
         row = regencies(None).set_index("regency_code").loc[code]
         per_desa = params.get("targets.workers_per_desa", None)
         base = int(row["desa"]) * int(per_desa)
+        # Desa only, never kelurahan: assumption A02.
         r.provenance.append({"path": "target.base_workers", "value": base, "source":
-                             str(row.get("source_id", "")), "assumption": "", "flag": "",
+                             str(row.get("source_id", "")), "assumption": "A02", "flag": "",
                              "choice": "", "note": f"{int(row['desa'])} desa × {per_desa} "
                              "(targets.workers_per_desa)"})
         if base <= 0:

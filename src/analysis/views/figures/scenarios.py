@@ -30,10 +30,13 @@ SOURCE_COLOURS: dict[str, str] = {
 }
 VARIANT_COLOURS: dict[str, str] = {
     "apbd_only": PALETTE["grey"],
-    "apbd_csr": PALETTE["purple"],
-    "apbd_dbh": PALETTE["green"],
-    "mixed": PALETTE["blue"],
+    "central": PALETTE["blue"],
+    "csr_what_if": PALETTE["purple"],
+    "dbh_what_if": PALETTE["green"],
+    "dana_desa_what_if": PALETTE["yellow"],
 }
+# What-if bars are hatched: options nobody has pledged or counted, not part of the plan.
+WHAT_IF_HATCH = "///"
 
 
 def _scenario_legend(ax, ncol: int = 4) -> None:
@@ -130,6 +133,14 @@ def scenario_tornado(sens: pd.DataFrame, lang: str = "id", title: str | None = N
     """
     i18n.check_lang(lang)
     metric, year = sens.attrs.get("metric", "coverage"), sens.attrs.get("year", "")
+    if sens.empty:
+        fig, ax = plt.subplots(figsize=(8.0, 1.4))
+        ax.axis("off")
+        measured = i18n.t(f"scenarios.metric_{metric}", lang, year=year)
+        ax.set_title(title or i18n.t("scenarios.tornado_title", lang, metric=measured),
+                     loc="left")
+        ax.text(0.0, 0.4, i18n.t("scenarios.tornado_none", lang), transform=ax.transAxes)
+        return fig
     data = sens.iloc[::-1]  # largest swing at the top
     base = float(sens["base"].iloc[0]) if len(sens) else 0.0
     fig, ax = plt.subplots(figsize=(8.0, 1.5 + 0.45 * max(len(data), 1)))
@@ -159,10 +170,11 @@ def scenario_tornado(sens: pd.DataFrame, lang: str = "id", title: str | None = N
 
 def scenario_variants(variants: pd.DataFrame, lang: str = "id", prob: float = 0.9,
                       regency: str = "", title: str | None = None) -> Figure:
-    """Side by side: APBD only, APBD + CSR, APBD + DBH Sawit and the full mix.
+    """Side by side: the central scenario, the APBD alone and each labelled what-if (hatched).
 
-    Top (only when some variant falls short of the target): coverage with the planned APBD.
-    Bottom: the APBD needed each year for a ``prob`` chance of reaching the target.
+    Top (only when some variant falls short of the target with a budgeted APBD): coverage with
+    the budgeted APBD. Bottom: the APBD needed each year for a ``prob`` chance of reaching the
+    target.
 
     Parameters
     ----------
@@ -181,7 +193,7 @@ def scenario_variants(variants: pd.DataFrame, lang: str = "id", prob: float = 0.
     i18n.check_lang(lang)
     names = list(dict.fromkeys(variants["variant"]))
     years = sorted(variants["year"].unique())
-    short = bool((variants["coverage"] < 1).any())
+    short = bool((variants["coverage"] < 1).any() and variants["probability"].notna().any())
     panels = [("coverage", i18n.t("scenarios.variants_coverage", lang))] if short else []
     panels.append(("apbd_needed_rp", i18n.t("scenarios.variants_apbd", lang,
                                          prob=numbers.format_percent(prob, lang, 0))))
@@ -194,6 +206,8 @@ def scenario_variants(variants: pd.DataFrame, lang: str = "id", prob: float = 0.
             rows = variants[variants["variant"] == name].set_index("year").reindex(years)
             ax.bar(x - 0.4 + width * (k + 0.5), rows[column].astype(float), width=width * 0.95,
                    color=VARIANT_COLOURS.get(name, PALETTE["grey"]),
+                   hatch=WHAT_IF_HATCH if name.endswith("_what_if") else None,
+                   edgecolor="white", linewidth=0,
                    label=i18n.t(f"scenarios.variant_{name}", lang))
         ax.set_xticks(x, [str(y) for y in years])
         ax.grid(axis="x", visible=False)
@@ -205,7 +219,7 @@ def scenario_variants(variants: pd.DataFrame, lang: str = "id", prob: float = 0.
             ax.yaxis.set_major_formatter(rupiah_formatter(lang))
             ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.set_title(heading, loc="left", fontsize=9, fontweight="normal")
-    axes[0, 0].legend(loc="lower left", bbox_to_anchor=(0.0, 1.12), ncol=4, borderaxespad=0.2,
+    axes[0, 0].legend(loc="lower left", bbox_to_anchor=(0.0, 1.12), ncol=2, borderaxespad=0.2,
                       handlelength=1.2, columnspacing=1.2)
     fig.suptitle(title or i18n.t("scenarios.variants_title", lang, regency=regency), x=0.01,
                  ha="left", fontweight="bold", fontsize=11)
