@@ -57,7 +57,7 @@ from analysis.views.dbh_sawit import (
     series_frame,
     set_aside_sentences,
 )
-from analysis.views.scenarios import format_mix, year_table
+from analysis.views.scenarios import year_table
 from analysis.views.scenarios import narrative as scenario_narrative
 
 SCENARIO_YEARS = 5  # horizon of the default scenario in the regency brief
@@ -421,7 +421,12 @@ class RegencyBrief(Brief):
         return analyse(scenario, draws=SCENARIO_DRAWS)
 
     def scenarios(self) -> Any:
-        """Funding scenario: today's APBD and its chance, the APBD needed, what-ifs, DBH Sawit."""
+        """Funding scenario: today's APBD and its chance, the APBD needed, DBH Sawit, what-ifs.
+
+        One APBD figure of each kind per year: budgeted (today's spending or the file's) and
+        needed (the P90 rule of ``recommend_mix``), named apart in the table, the text and the
+        chart; the per-year list of the needed APBD is left to the CLI and the notebook.
+        """
         lang = self.lang
         an = self._analysis
         sc = an.scenario
@@ -438,9 +443,9 @@ class RegencyBrief(Brief):
         table = year_table(an)
         sources = [n for n in ("dbh", "province", "dana_desa", "csr")
                    if table[f"{n}_workers"].any()]
-        mix_lines = format_mix(an.mix, lang).splitlines()
-        mix_md = f"**{mix_lines[0]}**\n\n" + "\n".join(f"- {line.strip()}"
-                                                      for line in mix_lines[1:])
+        # Where no APBD budget is known, the workers it pays and the chance are unknown in
+        # every year: one "–" column (budgeted) says so; two more would only repeat it.
+        known = table["apbd_budget_rp"].notna().any()
         return Section(
             Text(scenario_narrative(an, lang)),
             Table(
@@ -448,10 +453,10 @@ class RegencyBrief(Brief):
                 [Column("year", col("year"), width="auto"),
                  Column("target_workers", col("target"), "count"),
                  *(Column(f"{n}_workers", col(n), "count") for n in sources),
-                 Column("apbd_workers", col("apbd"), "count"),
+                 *([Column("apbd_workers", col("apbd"), "count")] if known else []),
                  Column("apbd_budget_rp", col("apbd_budget_rp"), "rupiah"),
                  Column("apbd_needed_rp", col("apbd_needed_rp"), "rupiah"),
-                 Column("probability", col("probability"), "share", 0)],
+                 *([Column("probability", col("probability"), "share", 0)] if known else [])],
                 title=i18n.t("reports.scenario_table_title", lang, name=sc.regency_name),
                 note=i18n.t("reports.scenario_table_note", lang, prob=prob),
                 lang=lang, sheet=i18n.t("reports.sheet_scenario", lang),
@@ -459,7 +464,6 @@ class RegencyBrief(Brief):
             Figure(figures.scenario_variants(an.variants, lang, prob=an.mix["prob"],
                                              regency=sc.regency_name),
                    i18n.t("reports.variants_caption", lang)),
-            Text(mix_md),
         )
 
     def benefits(self) -> Any:

@@ -32,6 +32,7 @@ _FORMATS = {
     "need": "rupiah",
     "plan": "rupiah",
     "value": "plain",
+    "path": "path",
 }
 
 
@@ -44,10 +45,13 @@ def _format_value(name: str, value: Any, lang: str) -> Any:
         return format_rupiah(value, lang)
     if kind == "plain":
         return _plain(value, lang)
+    if kind == "path":
+        return _path_words(value, lang)
     return value
 
 
-def messages(an: Analysis | pd.DataFrame, lang: str = "id") -> list[str]:
+def messages(an: Analysis | pd.DataFrame, lang: str = "id",
+             skip: tuple[str, ...] = ()) -> list[str]:
     """The sentences about a projection: APBD solved, target not met, DBH eligibility, flags.
 
     Parameters
@@ -57,6 +61,8 @@ def messages(an: Analysis | pd.DataFrame, lang: str = "id") -> list[str]:
         ``attrs["notes"]``).
     lang : {"id", "en"}
         Report language.
+    skip : tuple of str
+        Note keys left out (those a narrative has already said in its own words).
 
     Returns
     -------
@@ -73,6 +79,8 @@ def messages(an: Analysis | pd.DataFrame, lang: str = "id") -> list[str]:
     after: list[str] = []
     per_year: list[tuple[int, str, tuple]] = []
     for key, year, values in notes:
+        if key in skip:
+            continue
         if year is not None:
             per_year.append((year, f"scenarios.msg_{key}", tuple(
                 (name, _format_value(name, value, lang)) for name, value in values.items())))
@@ -124,6 +132,14 @@ def _merge_years(items: list[tuple[int, str, tuple]]) -> list[tuple[str, str, tu
             runs.append([year, year, key, values])
     runs.sort(key=lambda r: (r[0], r[2]))
     return [(str(a) if a == b else f"{a}–{b}", key, values) for a, b, key, values in runs]
+
+
+def _path_words(path: str, lang: str) -> str:
+    """A key path of a scenario file in words where the locale has them ("alokasi DBH Sawit")."""
+    try:
+        return i18n.t("scenarios.path_" + path.replace("funding.", "").replace(".", "_"), lang)
+    except KeyError:
+        return path
 
 
 def _plain(value: Any, lang: str) -> str:
@@ -280,6 +296,11 @@ def _dbh_paragraph(an: Analysis, lang: str) -> str | None:
                if official else "")
     lo, hi = s.dbh_share * s.dbh_share_range[0], s.dbh_share * s.dbh_share_range[1]
     share = format_percent(s.dbh_share, lang, 1)
+    named = sorted({p["assumption"] for p in s.provenance
+                    if p["path"].startswith("funding.dbh_sawit.share_of_allocation")
+                    and p.get("assumption")})
+    if named:
+        share += f" ({', '.join(named)})"
     if hi > lo:
         share += " " + i18n.t("scenarios.range_in_brackets", lang, range=_range(
             lo, hi, lang, lambda v, lg: format_percent(v, lg, 1)))
@@ -339,6 +360,11 @@ def _what_if_paragraph(an: Analysis, lang: str) -> str | None:
                   central=format_rupiah(first["central"], lang), parts="; ".join(parts))
 
 
+def _lead(key: str, lang: str) -> str:
+    """The bold lead of a narrative paragraph ("**APBD hari ini.** ")."""
+    return f"**{i18n.t('scenarios.lead_' + key, lang)}** "
+
+
 def narrative(an: Analysis, lang: str = "id") -> str:
     """A few paragraphs summarising the scenario for a report (Markdown).
 
@@ -354,19 +380,22 @@ def narrative(an: Analysis, lang: str = "id") -> str:
         "scenarios.story_intro", lang, regency=s.regency_name, start=s.start_year,
         end=s.year_list[-1], target_start=format_number(t["target_workers"].iloc[0], lang),
         target_end=format_number(t["target_workers"].iloc[-1], lang))]
-    parts.append(_budget_paragraph(an, lang))
+    parts.append(_lead("today", lang) + _budget_paragraph(an, lang))
     recommended = [r for r in mix["years"] if r.get("recommended", True)]
     if recommended:
-        parts.append(i18n.t("scenarios.story_mix", lang, first=recommended[0]["year"],
+        parts.append(_lead("next", lang) + i18n.t("scenarios.story_mix", lang, first=recommended[0]["year"],
                             need=format_rupiah(recommended[0]["apbd_rp"], lang),
                             prob=format_percent(mix["prob"], lang, 0),
                             end=recommended[-1]["year"],
                             total=format_rupiah(mix["total_apbd_rp"], lang)))
-    for extra in (_dbh_paragraph(an, lang), _uncertainty_paragraph(an, lang),
-                  _what_if_paragraph(an, lang)):
+    for lead, extra in (("dbh", _dbh_paragraph(an, lang)),
+                        ("uncertain", _uncertainty_paragraph(an, lang)),
+                        ("what_if", _what_if_paragraph(an, lang))):
         if extra:
-            parts.append(extra)
-    notes = messages(an, lang)
+            parts.append(_lead(lead, lang) + extra)
+    # The paragraphs above already say where the APBD comes from and that DBH Sawit waits for
+    # a count of palm workers; the list keeps the other notes.
+    notes = messages(an, lang, skip=("apbd_current", "apbd_unknown", "dbh_needs_count"))
     if notes:
         parts.append("\n".join(f"- {m}" for m in notes))
     return "\n\n".join(parts)
