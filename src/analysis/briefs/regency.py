@@ -57,8 +57,8 @@ from analysis.views.dbh_sawit import (
     series_frame,
     set_aside_sentences,
 )
-from analysis.views.scenarios import year_table
 from analysis.views.scenarios import narrative as scenario_narrative
+from analysis.views.scenarios import year_table
 
 SCENARIO_YEARS = 5  # horizon of the default scenario in the regency brief
 SCENARIO_DRAWS = 10_000  # the seed is the model's DEFAULT_SEED: same inputs, same report

@@ -1,4 +1,4 @@
-"""Funding scenarios in the report language: messages, per-year tables, APBD needed, narrative, JSON.
+"""Funding scenarios in the report language: messages, yearly tables, APBD needed, text, JSON.
 
 Every number comes from ``analysis.model.scenarios``; this module words and formats it in
 Indonesian (default) or English. The model returns structured notes ``(key, year, {name:
@@ -383,11 +383,11 @@ def narrative(an: Analysis, lang: str = "id") -> str:
     parts.append(_lead("today", lang) + _budget_paragraph(an, lang))
     recommended = [r for r in mix["years"] if r.get("recommended", True)]
     if recommended:
-        parts.append(_lead("next", lang) + i18n.t("scenarios.story_mix", lang, first=recommended[0]["year"],
-                            need=format_rupiah(recommended[0]["apbd_rp"], lang),
-                            prob=format_percent(mix["prob"], lang, 0),
-                            end=recommended[-1]["year"],
-                            total=format_rupiah(mix["total_apbd_rp"], lang)))
+        parts.append(_lead("next", lang) + i18n.t(
+            "scenarios.story_mix", lang, first=recommended[0]["year"],
+            need=format_rupiah(recommended[0]["apbd_rp"], lang),
+            prob=format_percent(mix["prob"], lang, 0), end=recommended[-1]["year"],
+            total=format_rupiah(mix["total_apbd_rp"], lang)))
     for lead, extra in (("dbh", _dbh_paragraph(an, lang)),
                         ("uncertain", _uncertainty_paragraph(an, lang)),
                         ("what_if", _what_if_paragraph(an, lang))):
