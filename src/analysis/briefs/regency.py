@@ -463,7 +463,8 @@ class RegencyBrief(Brief):
             ),
             Figure(figures.scenario_variants(an.variants, lang, prob=an.mix["prob"],
                                              regency=sc.regency_name),
-                   i18n.t("reports.variants_caption", lang)),
+                   i18n.t("reports.variants_caption" if an.variants["variant"].str.endswith(
+                       "_what_if").any() else "reports.variants_caption_sourced", lang)),
         )
 
     def benefits(self) -> Any:

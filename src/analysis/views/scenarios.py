@@ -254,6 +254,17 @@ def _range(low: float, high: float, lang: str, fmt=format_rupiah) -> str:
     return a if a == b else i18n.t("scenarios.range", lang, low=a, high=b)
 
 
+def _flag_words(flags: str, lang: str) -> str:
+    """Data flags in words ("DERIVED;ESTIMATE" → "hasil hitungan, perkiraan")."""
+    words = []
+    for flag in dict.fromkeys(f.strip() for f in str(flags or "").split(";") if f.strip()):
+        try:
+            words.append(i18n.t(f"scenarios.flag_{flag}", lang))
+        except KeyError:
+            words.append(flag)
+    return ", ".join(words)
+
+
 def _budget_paragraph(an: Analysis, lang: str) -> str:
     """Today's APBD and the chance it reaches the target, or that it is not known."""
     s, mix = an.scenario, an.mix
@@ -266,10 +277,14 @@ def _budget_paragraph(an: Analysis, lang: str) -> str:
     prob = an.probability
     if prob.notna().any():
         b = s.apbd_basis
-        where = (i18n.t("scenarios.story_budget_cases", lang, year=b["year"],
-                        cases=", ".join(b["case_ids"]),
-                        flags=f" ({b['flags']})" if b.get("flags") else "")
-                 if b else i18n.t("scenarios.story_budget_file", lang))
+        if b:
+            flags = _flag_words(b.get("flags", ""), lang)
+            where = i18n.t("scenarios.story_budget_cases", lang, year=b["year"],
+                           cases=", ".join(b["case_ids"]), flags=f"; {flags}" if flags else "")
+        else:
+            flags = _flag_words(";".join(p.get("flag", "") for p in s.provenance
+                                         if p["path"].startswith("funding.apbd.budget_rp")), lang)
+            where = i18n.t("scenarios.story_budget_file", lang) + (f" ({flags})" if flags else "")
         return i18n.t(
             "scenarios.story_budget", lang, budget=format_rupiah(s.apbd_budget_rp[0], lang),
             where=where, start=s.start_year, end=s.year_list[-1],
@@ -289,21 +304,24 @@ def _dbh_paragraph(an: Analysis, lang: str) -> str | None:
     b = s.dbh_basis
     if not b or not any(s.dbh_allocation_rp):
         return None
-    flag = f" ({i18n.t('scenarios.flag_' + b['flag'].split(';')[0], lang)})" if b["flag"] else ""
+    flag = f" ({_flag_words(b['flag'], lang)})" if b["flag"] else ""
     official = [x for x in b.get("series", []) if not x.get("flag") and x["year"] != b["year"]]
     earlier = (i18n.t("scenarios.story_dbh_official", lang, year=official[-1]["year"],
                       amount=format_rupiah(official[-1]["allocation"], lang))
                if official else "")
     lo, hi = s.dbh_share * s.dbh_share_range[0], s.dbh_share * s.dbh_share_range[1]
-    share = format_percent(s.dbh_share, lang, 1)
+    # Beside the share: the assumption it comes from and its range, or that it is a choice.
     named = sorted({p["assumption"] for p in s.provenance
                     if p["path"].startswith("funding.dbh_sawit.share_of_allocation")
                     and p.get("assumption")})
-    if named:
-        share += f" ({', '.join(named)})"
+    chosen = any(p.get("choice") for p in s.provenance
+                 if p["path"].startswith(("funding.dbh_sawit.social_share",
+                                          "funding.dbh_sawit.other_share")))
+    notes = list(named) or ([i18n.t("scenarios.choice", lang)] if chosen else [])
     if hi > lo:
-        share += " " + i18n.t("scenarios.range_in_brackets", lang, range=_range(
-            lo, hi, lang, lambda v, lg: format_percent(v, lg, 1)))
+        notes.append(i18n.t("scenarios.range_word", lang, range=_range(
+            lo, hi, lang, lambda v, lg: format_percent(v, lg, 1))))
+    share = format_percent(s.dbh_share, lang, 1) + (f" ({', '.join(notes)})" if notes else "")
     text = i18n.t("scenarios.story_dbh", lang, year=b["year"],
                   amount=format_rupiah(b["allocation"], lang), flag=flag,
                   range=_range(b["low"], b["high"], lang), earlier=earlier, share=share,
@@ -376,9 +394,11 @@ def narrative(an: Analysis, lang: str = "id") -> str:
     """
     s, mix = an.scenario, an.mix
     t = an.table
+    title = f" ({s.title})" if s.title and s.title != "default" else ""
     parts = [i18n.t(
         "scenarios.story_intro", lang, regency=s.regency_name, start=s.start_year,
-        end=s.year_list[-1], target_start=format_number(t["target_workers"].iloc[0], lang),
+        end=s.year_list[-1], title=title,
+        target_start=format_number(t["target_workers"].iloc[0], lang),
         target_end=format_number(t["target_workers"].iloc[-1], lang))]
     parts.append(_lead("today", lang) + _budget_paragraph(an, lang))
     recommended = [r for r in mix["years"] if r.get("recommended", True)]
