@@ -57,8 +57,8 @@ from analysis.views.dbh_sawit import (
     series_frame,
     set_aside_sentences,
 )
+from analysis.views.scenarios import benefit_sentences, year_table
 from analysis.views.scenarios import narrative as scenario_narrative
-from analysis.views.scenarios import year_table
 
 SCENARIO_YEARS = 5  # horizon of the default scenario in the regency brief
 SCENARIO_DRAWS = 10_000  # the seed is the model's DEFAULT_SEED: same inputs, same report
@@ -478,28 +478,15 @@ class RegencyBrief(Brief):
             parts.append(Text(i18n.t("reports.claims_none", lang, name=self.name)))
         else:
             parts.append(observed)
-        per_1000 = benefit_range(1000, 1, on=self.as_of).set_index("metric")
-        jkm = per_1000.loc["jkm_deaths"]
-        total = per_1000.loc["total_rp"]
-        parts.append(Text(i18n.t(
-            "reports.benefits_per_1000", lang,
-            jkm=self._span(jkm["low"], jkm["central"], jkm["high"], 2),
-            total=self._span(total["low"], total["central"], total["high"], money=True))))
+        per_1000 = benefit_range(1000, 1, on=self.as_of)
         if table is None or table.empty:
-            parts.append(Callout(i18n.t("reports.benefits_none", lang)))
+            parts += [Text(benefit_sentences(per_1000, None, lang)[0]),
+                      Callout(i18n.t("reports.benefits_none", lang))]
             return Section(*parts)
-        contributions = float(table["contributions_rp"].sum())
-        paid = {lvl: float(table[col].sum()) for lvl, col in (
-            ("low", "benefits_low_rp"), ("central", "benefits_rp"), ("high", "benefits_high_rp"))}
-        ratio = {k: v / contributions if contributions else float("nan") for k, v in paid.items()}
+        parts += [Text(text) for text in benefit_sentences(per_1000, table, lang)]
         self.assumption_ids.update(
             a.strip() for text in table["assumptions"] for a in str(text).split(",") if a.strip()
         )
-        parts.append(Text(i18n.t(
-            "reports.benefits_text", lang,
-            paid=self._span(paid["low"], paid["central"], paid["high"], money=True),
-            contributions=self.rupiah(contributions),
-            ratio=self._span(ratio["low"], ratio["central"], ratio["high"], 2))))
         parts.append(Table(
             table,
             [Column("year", i18n.t("reports.col_year", lang), width="auto"),
@@ -515,17 +502,6 @@ class RegencyBrief(Brief):
             lang=lang, sheet=i18n.t("reports.sheet_benefits", lang),
         ))
         return Section(*parts)
-
-    def _span(self, low: float, central: float, high: float, decimals: int = 0,
-              money: bool = False) -> str:
-        """"low–high (nilai tengah central)"; one figure when the ends print the same."""
-        def fmt(x: float) -> str:
-            return self.rupiah(x) if money else self.number(x, decimals)
-
-        a, b, c = fmt(low), fmt(central), fmt(high)
-        if a == c:
-            return b
-        return i18n.t("reports.span", self.lang, low=a, central=b, high=c)
 
     def _observed_claims(self) -> Any:
         """Claims published as paid in this kab/kota, shown beside the model, not fitted to it."""

@@ -421,6 +421,71 @@ def narrative(an: Analysis, lang: str = "id") -> str:
     return "\n\n".join(parts)
 
 
+def span(low: float, central: float, high: float, lang: str = "id", decimals: int = 0,
+         money: bool = False) -> str:
+    """"low–high (nilai tengah central)"; one figure when the two ends print the same.
+
+    Parameters
+    ----------
+    low, central, high : float
+        The three values.
+    lang : {"id", "en"}
+        Report language.
+    decimals : int
+        Digits after the decimal separator of plain numbers.
+    money : bool
+        Rupiah with a scale word instead of plain numbers.
+
+    Returns
+    -------
+    str
+        e.g. "Rp53,38 juta–Rp537,22 juta (nilai tengah Rp129,2 juta)".
+    """
+    def fmt(x: float) -> str:
+        return format_rupiah(x, lang) if money else format_number(x, lang, decimals)
+
+    a, b, c = fmt(low), fmt(central), fmt(high)
+    return b if a == c else i18n.t("reports.span", lang, low=a, central=b, high=c)
+
+
+def benefit_sentences(per_1000: pd.DataFrame, table: pd.DataFrame | None,
+                      lang: str = "id") -> list[str]:
+    """The model set beside the recorded claims: per 1.000 workers, then for the scenario.
+
+    Parameters
+    ----------
+    per_1000 : pandas.DataFrame
+        ``analysis.model.benefits.benefit_range(1000, 1)`` (rows by ``metric``; ``low``,
+        ``central``, ``high``).
+    table : pandas.DataFrame or None
+        ``benefits_table`` of the scenario; None gives the first sentence only.
+    lang : {"id", "en"}
+        Report language.
+
+    Returns
+    -------
+    list of str
+        Expected JKM deaths and benefits per 1.000 workers covered a year; then the benefits of
+        the scenario against its contributions and per rupiah of contributions, each as a
+        low–high range with its central value.
+    """
+    rows = per_1000.set_index("metric")
+    jkm, total = rows.loc["jkm_deaths"], rows.loc["total_rp"]
+    out = [i18n.t("reports.benefits_per_1000", lang,
+                  jkm=span(jkm["low"], jkm["central"], jkm["high"], lang, 2),
+                  total=span(total["low"], total["central"], total["high"], lang, money=True))]
+    if table is None or table.empty:
+        return out
+    contributions = float(table["contributions_rp"].sum())
+    paid = [float(table[c].sum()) for c in ("benefits_low_rp", "benefits_rp",
+                                            "benefits_high_rp")]
+    ratio = [x / contributions if contributions else float("nan") for x in paid]
+    out.append(i18n.t("reports.benefits_text", lang, paid=span(*paid, lang, money=True),
+                      contributions=format_rupiah(contributions, lang),
+                      ratio=span(*ratio, lang, 2)))
+    return out
+
+
 def to_json(an: Analysis, lang: str = "id") -> dict:
     """Machine-readable output of an analysis (plain Python types).
 

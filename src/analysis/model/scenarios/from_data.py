@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.core.errors import UserError
 from analysis.data.parameters import default_assumptions
 from analysis.data.tables import load_table, regencies
-from analysis.model.dbh_sawit import allocation_from_table, dbh_summary
+from analysis.model.dbh_sawit import dbh_summary
 
 
 def _base_from_data(r: Any, basis: str, code: str, params: Any) -> int:
@@ -66,12 +66,12 @@ def _basis_rows(basis: str, code: str) -> tuple[pd.DataFrame, str]:
 def _dbh_from_data(code: str, as_of: date, assumptions: dict | None = None) -> dict | None:
     """DBH Sawit of a regency at a date, for a scenario: the allocation, its range, its series.
 
-    The one place scenarios ask the data about DBH Sawit: it calls
-    ``analysis.model.dbh_sawit.dbh_summary`` (the allocation that drives the envelope at
-    ``as_of``, with its flag and source). Where that summary gives a range (``low``, ``high``)
-    and a ``series`` they are used as given; otherwise the range is the assumption A08 applied to
-    the allocation (low × 0,36: a 2025-style fall repeated; high × 1,0) and the series is read
-    year by year with ``allocation_from_table``.
+    The one place scenarios ask the data about DBH Sawit: ``analysis.model.dbh_sawit.dbh_summary``
+    gives the allocation that drives the envelope at ``as_of`` (with its flag and source), the
+    series up to that year and its range (lowest and highest allocation of the series). The
+    scenario keeps that allocation for its later years, so the range it carries is the data's
+    range widened by assumption A08 for those years: low = min(lowest allocation, allocation ×
+    A08 low), high = max(highest allocation, allocation × A08 high).
 
     Parameters
     ----------
@@ -85,38 +85,29 @@ def _dbh_from_data(code: str, as_of: date, assumptions: dict | None = None) -> d
     Returns
     -------
     dict or None
-        ``year``, ``allocation``, ``low``, ``high``, ``range_from`` (``"data"`` or ``"A08"``),
-        ``flag``, ``source_id``, ``note`` and ``series`` (list of ``{year, allocation, flag,
-        source_id}``, oldest first, up to the year of ``as_of``); None when the data hold no
-        allocation for the regency.
+        ``year``, ``allocation``, ``low``, ``high``, ``range_from`` (``"data"``, ``"A08"`` or
+        ``"A08+data"``: which end came from where), ``flag``, ``source_id``, ``note`` and
+        ``series`` (``year``, ``allocation``, ``flag``, ``source_id``, … oldest first); None
+        when the data hold no allocation for the regency.
+
+    Notes
+    -----
+    Dairi as of February 2026: 2026 Rp1.508.376.000 (UNCONFIRMED) drives the envelope; the series
+    runs from Rp1.508.376.000 (2026) to Rp8.513.744.000 (2023); A08 low 0,36 × 1.508.376.000 =
+    Rp543.015.360. Range Rp543.015.360 – Rp8.513.744.000, from "A08+data".
     """
     summary = dbh_summary(code, as_of)
     if summary is None or not summary.get("allocation"):
         return None
     allocation = float(summary["allocation"])
-    low, high = summary.get("low"), summary.get("high")
-    range_from = "data"
-    if low is None or high is None:
-        log = default_assumptions(assumptions)
-        a08 = log.get("A08", {})
-        low = allocation * float(a08.get("low", 1.0))
-        high = allocation * float(a08.get("high", 1.0))
-        range_from = "A08"
-    low, high = min(float(low), allocation), max(float(high), allocation)
-    series = summary.get("series")
-    if series is None:
-        table = load_table("dbh_sawit")
-        rows = table[(table["area_code"].astype(str) == code)
-                     & (table["year"] <= pd.Timestamp(as_of).year)]
-        series = []
-        for year in sorted(rows["year"].unique()):
-            amount = allocation_from_table(table, code, int(year))
-            if amount is None:
-                continue
-            last = rows[rows["year"] == year].iloc[-1]
-            series.append({"year": int(year), "allocation": float(amount),
-                           "flag": str(last.get("flag") or "") if pd.notna(last.get("flag"))
-                           else "", "source_id": str(last.get("source_id") or "")})
+    a08 = default_assumptions(assumptions).get("A08", {})
+    by_a08 = (allocation * float(a08.get("low", 1.0)), allocation * float(a08.get("high", 1.0)))
+    data = (float(summary.get("range_low", allocation)),
+            float(summary.get("range_high", allocation)))
+    low, high = min(data[0], by_a08[0], allocation), max(data[1], by_a08[1], allocation)
+    ends = {"data" if (low, high)[i] == data[i] and data[i] != allocation else "A08"
+            for i in (0, 1) if (low, high)[i] != allocation}
+    range_from = "+".join(sorted(ends)) if ends else "data"
     return {
         "year": int(summary["year"]),
         "allocation": allocation,
@@ -126,7 +117,8 @@ def _dbh_from_data(code: str, as_of: date, assumptions: dict | None = None) -> d
         "flag": "" if pd.isna(summary.get("flag")) else str(summary.get("flag") or ""),
         "source_id": str(summary.get("source_id") or ""),
         "note": "" if pd.isna(summary.get("note")) else str(summary.get("note") or ""),
-        "series": list(series),
+        "series": [{**e, "flag": "" if pd.isna(e.get("flag")) else str(e.get("flag") or "")}
+                   for e in summary.get("series", [])],
     }
 
 

@@ -491,8 +491,8 @@ def _dbh(r: _Reader, node: Any, params: Any, code: str, day: date) -> dict:
         allocation = [basis["allocation"] if caps[y] is not None else 0.0 for y in r.years]
         r.provenance.append({
             "path": where + ".allocation_rp", "value": basis["allocation"],
-            "source": str(basis.get("source_id") or ""), "assumption": basis["range_from"]
-            if basis["range_from"] != "data" else "", "choice": "",
+            "source": str(basis.get("source_id") or ""),
+            "assumption": "A08" if "A08" in basis["range_from"] else "", "choice": "",
             "flag": str(basis.get("flag") or ""),
             "note": f"DBH Sawit {basis['year']} from the data, kept for later years; range "
                     f"{basis['low']:.0f}–{basis['high']:.0f}"})
