@@ -324,7 +324,10 @@ def _dbh_paragraph(an: Analysis, lang: str) -> str | None:
     share = format_percent(s.dbh_share, lang, 1) + (f" ({', '.join(notes)})" if notes else "")
     text = i18n.t("scenarios.story_dbh", lang, year=b["year"],
                   amount=format_rupiah(b["allocation"], lang), flag=flag,
-                  range=_range(b["low"], b["high"], lang), earlier=earlier, share=share,
+                  range=_range(b["low"], b["high"], lang) + (
+                      i18n.t("scenarios.story_dbh_a08", lang)
+                      if "A08" in b.get("range_from", "") else ""),
+                  earlier=earlier, share=share,
                   envelope=format_rupiah(t["dbh_envelope_rp"].iloc[0], lang),
                   fundable=format_number(t["dbh_fundable_workers"].iloc[0], lang))
     headroom = an.mix["dbh_headroom_rp"][0] if an.mix.get("dbh_headroom_rp") else 0.0
