@@ -310,3 +310,16 @@ def test_benefit_ratio_is_printed_as_a_range(params):
     assert "Rp0,45–1,75 (nilai tengah 0,71) per rupiah iuran" in model
     # A range whose ends print the same is one figure.
     assert views.span(5, 5, 5, "id") == "5"
+
+
+def test_from_data_without_an_allocation_pays_nobody(params, fixture_data):
+    # The fixture dbh_sawit table has a row for 12.22 only: a file reading DBH Sawit for 12.10
+    # from the data gets no DBH money (allocation 0 every year), not an error.
+    doc = {"regency": "12.10", "start_year": 2026, "years": 2,
+           "target": {"segments": {"x": 100}},
+           "funding": {"dbh_sawit": {"allocation_rp": "from_data",
+                                     "share_of_allocation": {"assumption": "A13"},
+                                     "eligible_workers": None}}}
+    s = scenarios.scenario_from_dict(doc, params=params, assumptions=LOG, as_of=AS_OF)
+    assert s.dbh_allocation_rp == [0.0, 0.0] and s.dbh_basis == {}
+    assert list(scenarios.project(s)["dbh_workers"]) == [0, 0]

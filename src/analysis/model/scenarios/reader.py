@@ -482,12 +482,16 @@ def _dbh(r: _Reader, node: Any, params: Any, code: str, day: date) -> dict:
             )
         social = r.number(node.get("social_share", 1.0), where + ".social_share", low=0, high=1)
     basis: dict[str, Any] = {}
+    if node["allocation_rp"] == "from_data" and _dbh_from_data(code, day, r._assumptions) is None:
+        # Data without an allocation for this regency (another data set, an earlier date): no
+        # DBH Sawit money is known, so it pays nobody, as without a dbh_sawit section.
+        r.provenance.append({"path": where + ".allocation_rp", "value": 0.0, "source": "",
+                             "assumption": "", "choice": "", "flag": "",
+                             "note": f"from_data: no DBH Sawit allocation for {code} in the data "
+                                     f"up to {day.isoformat()}"})
+        return {"dbh_allocation_rp": [0.0] * n, "dbh_eligible": [0] * n, "dbh_max_share": cap}
     if node["allocation_rp"] == "from_data":
         basis = _dbh_from_data(code, day, r._assumptions)
-        if basis is None:
-            raise r.error(where + ".allocation_rp",
-                          f"from_data: no DBH Sawit allocation for {code} in the data up to "
-                          f"{day.isoformat()}")
         allocation = [basis["allocation"] if caps[y] is not None else 0.0 for y in r.years]
         r.provenance.append({
             "path": where + ".allocation_rp", "value": basis["allocation"],
