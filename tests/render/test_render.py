@@ -205,16 +205,19 @@ def test_report_meta_is_required():
 # --- outputs --------------------------------------------------------------------------------------
 
 
-def test_pdf_has_cover_content_and_footer_stamp():
+def test_pdf_has_no_cover_and_ends_with_a_colophon():
     pdf = to_pdf(_report("id"), STAMP)
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Judul uji" in text and "Kabupaten Nias Selatan" in text
-    assert "30 Juni 2024" in text  # as-of date on the cover
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    text = "\n".join(pages)
     assert "Rp9,25 miliar" in text and "41,4%" in text
     assert "Part one" not in text  # English-only cell
     assert "Notebook instructions" not in text and "secret_code_input" not in text
-    assert "Data per 2024-06-30" in text and "9.9.9+test" in text  # footer stamp
-    assert "Halaman 1 dari" in text
+    # Every page footer: the area and the data date in words, then the page.
+    assert "Kabupaten Nias Selatan · data per 30 Juni 2024" in pages[0]
+    assert "Halaman 1 dari" in pages[0]
+    # No cover, no contents, no machine timestamp: version and build date close the report.
+    assert "Daftar isi" not in text and "2024-06-30" not in text
+    assert "9.9.9+test" in pages[-1] and "Bukan data resmi" in " ".join(pages[-1].split())
 
 
 def test_html_is_offline_and_has_no_code():
@@ -225,17 +228,20 @@ def test_html_is_offline_and_has_no_code():
     assert "Rp9.25 billion" in page
 
 
-def test_xlsx_has_tables_sources_and_about_sheets():
+def test_xlsx_has_tables_notes_and_about_sheets():
     book = load_workbook(io.BytesIO(to_xlsx(_report("id"), STAMP)))
-    assert book.sheetnames == ["Tabel uji", "Sumber", "Tentang"]
+    assert book.sheetnames == ["Tabel uji", "Catatan", "Tentang"]
     sheet = book["Tabel uji"]
     assert [c.value for c in sheet[1]] == ["Kabupaten/Kota", "Desa", "Biaya", "Cakupan"]
     assert sheet["A1"].font.bold
     assert sheet["C2"].value == 9_250_000_000 and sheet["C2"].number_format == "#,##0"
     assert sheet["D2"].number_format == "0.0%"
-    assert [r[0].value for r in book["Sumber"].iter_rows(min_row=2)] == ["src-a", "src-b"]
-    about = {r[0].value: r[1].value for r in book["Tentang"].iter_rows(min_row=2)}
-    assert about["Data per"] == "2024-06-30" and about["Versi kode"] == "9.9.9+test"
+    # The note sits on its own sheet, not under the data where a filter or a sum would catch it.
+    assert sheet.max_row == 3 and sheet.auto_filter.ref == "A1:D3" and sheet.freeze_panes == "A2"
+    assert [c.value for c in book["Catatan"][2]] == ["Tabel uji", "Sumber: uji."]
+    about = {r[0].value: r[1] for r in book["Tentang"].iter_rows(min_row=2)}
+    assert about["Data per"].is_date and about["Data per"].value.date().isoformat() == "2024-06-30"
+    assert about["Versi kode"].value == "9.9.9+test"
 
 
 def test_atomic_write_leaves_old_file_when_writing_fails(tmp_path, monkeypatch):

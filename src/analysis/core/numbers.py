@@ -122,6 +122,45 @@ def format_percent(share: float, lang: str = "id", decimals: int = 1) -> str:
     return format_number(share * 100, lang, decimals) + "%"
 
 
+def format_date(value: object, lang: str = "id", precision: str = "day") -> str:
+    """A date as a reader writes it: "9 Juli 2025" / "9 July 2025", "Juli 2025", "2025".
+
+    Parameters
+    ----------
+    value : date, datetime, pandas.Timestamp or str
+        The date; an ISO string ("2025-07-09") is read. Missing values give an en dash.
+    lang : {"id", "en"}
+        Report language (month names from ``common.months``).
+    precision : {"day", "month", "year"}
+        How much of the date the source gives: a year-only fact stored as 1 January is shown
+        as its year, never as "1 Januari".
+
+    Returns
+    -------
+    str
+        The date in words; the input unchanged when it is not a date.
+    """
+    import datetime as dt
+
+    from analysis.core.i18n import t
+
+    if value is None or value != value or str(value) in ("", "NaT", "nan", "None"):
+        return "–"
+    if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
+        day = dt.date(value.year, value.month, value.day)
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    if precision == "year":
+        return str(day.year)
+    month = t("common.months", check_lang(lang)).split(",")[day.month - 1].strip()
+    if precision == "month":
+        return f"{month} {day.year}"
+    return f"{day.day} {month} {day.year}"
+
+
 # --- Parsing -------------------------------------------------------------------------------------
 #
 # Rule for separators (documented in parse_number): Indonesian usage first. "." groups thousands

@@ -35,6 +35,7 @@ MIME_TYPST = "application/vnd.pekerja-rentan.typst"
 MIME_TABLE = "application/vnd.pekerja-rentan.table+json"
 MIME_META = "application/vnd.pekerja-rentan.meta+json"
 META_KEY = "pekerja_rentan"  # display metadata key holding figure captions
+SHORT_TABLE_ROWS = 12  # a table of at most this many rows is never split across pages
 
 
 # --- Display objects ------------------------------------------------------------------------------
@@ -241,11 +242,37 @@ def format_value(value: Any, kind: str, lang: str = "id", decimals: int | None =
     if kind == "share":
         return numbers.format_percent(float(value), lang, 1 if decimals is None else decimals)
     if kind == "date":
-        return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
+        parts = date_parts(value)
+        return numbers.format_date(parts[0], lang, parts[1]) if parts else str(value)
     # A whole number stored as float (a year in a float column) reads "2024", not "2024.0".
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def date_parts(value: Any) -> tuple[Any, str] | None:
+    """A date value and how precise it is: a ``date``/ISO day, "YYYY-MM" (a month), or a year.
+
+    A fact known only to the year is stored by the briefs as the year (an int or "2023"), so it
+    reads "2023" in the PDF and is an integer in the workbook, never "1 Januari 2023".
+
+    Returns
+    -------
+    (value, precision) or None
+        ``precision`` is ``day``, ``month`` or ``year``; None when ``value`` is not a date.
+    """
+    if hasattr(value, "isoformat") and hasattr(value, "day"):
+        return value, "day"
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if len(text) == 4 and text.isdigit():
+        return f"{text}-01-01", "year"
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        return f"{text}-01", "month"
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+        return text[:10], "day"
+    return None
 
 
 def _jsonable(value: Any) -> Any:
@@ -326,9 +353,9 @@ class Table(_Displayable):
         return clean_text(format_value(value, col.kind, self.lang, col.decimals))
 
     def _typst(self) -> str:
-        widths = []
-        for i, col in enumerate(self.columns):
-            widths.append(col.width or ("1fr" if i == 0 else "auto"))
+        # Text columns share the free width (an "auto" text column would take its longest
+        # cell and squeeze its neighbours until headers overprint); numbers keep their width.
+        widths = [col.width or ("auto" if col.numeric else "1fr") for col in self.columns]
         aligns = ["right" if col.numeric else "left" for col in self.columns]
         rows = []
         for row in self.rows:
@@ -347,6 +374,8 @@ class Table(_Displayable):
             widths=widths,
             title=typst_escape(self.title) if self.title else None,
             note=typst_escape(self.note) if self.note else None,
+            # A short table moves whole to the next page rather than leave a row or two behind.
+            breakable=len(self.rows) > SHORT_TABLE_ROWS,
         )
 
     def _html(self) -> str:

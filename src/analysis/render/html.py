@@ -1,7 +1,7 @@
 """The HTML page of a report: one self-contained file (styles inline, images embedded).
 
 It shows the same parts as the PDF, in the same order, from the same display outputs; the
-header repeats the cover and the footer carries the stamp.
+header names the report and the footer carries the colophon.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from analysis.core import config, i18n
 from analysis.render.markup import markdown_to_html
 from analysis.render.notebook import caption_of, png_of, report_items, report_meta, text_of
-from analysis.render.stamp import Stamp, kind_label, long_date, stamp_text
+from analysis.render.stamp import Stamp, colophon_text, kind_label, long_date
 
 
 def to_html(nb: Mapping[str, Any], stamp: Stamp) -> str:
@@ -55,7 +55,7 @@ def to_html(nb: Mapping[str, Any], stamp: Stamp) -> str:
         (i18n.t("reports.label_as_of", lang), long_date(meta["as_of"], lang)),
         (i18n.t("reports.label_language", lang), i18n.t("reports.language_name", lang)),
         (i18n.t("reports.label_version", lang), stamp.version),
-        (i18n.t("reports.label_generated", lang), stamp.generated),
+        (i18n.t("reports.label_generated", lang), long_date(stamp.timestamp.isoformat(), lang)),
     ]
     dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
     title = html.escape(f"{meta['title']} — {meta['area']}")
@@ -68,5 +68,5 @@ def to_html(nb: Mapping[str, Any], stamp: Stamp) -> str:
         f'<p class="area">{html.escape(meta["area"])}</p>'
         f'<p class="province">{html.escape(meta["province"])}</p><dl>{dl}</dl></header>\n'
         f"<main>\n{''.join(parts)}\n</main>\n"
-        f'<footer>{html.escape(stamp_text(meta, stamp))}</footer>\n</body>\n</html>\n'
+        f'<footer>{html.escape(colophon_text(meta, stamp))}</footer>\n</body>\n</html>\n'
     )

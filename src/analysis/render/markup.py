@@ -261,9 +261,12 @@ def typst_table_call(
     widths: Sequence[str],
     title: str | None = None,
     note: str | None = None,
+    breakable: bool = True,
 ) -> str:
     """Typst markup calling the template's ``data-table`` with cells already in markup."""
     lines = ["#data-table("]
+    if not breakable:
+        lines.append("  breakable: false,")
     if title:
         lines.append(f"  title: [{title}],")
     if note:

@@ -100,17 +100,22 @@ def caption_of(output: Mapping[str, Any]) -> str:
     return str(output.get("metadata", {}).get(META_KEY, {}).get("caption", "") or "")
 
 
-def table_payloads(nb: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every table displayed in the notebook, as the JSON payloads ``Table`` writes."""
-    tables = []
+def payloads(nb: Mapping[str, Any], mime: str) -> list[dict[str, Any]]:
+    """Every JSON payload of one mime type displayed in the notebook, in cell order."""
+    found = []
     for cell in nb["cells"]:
         if cell["cell_type"] != "code" or SKIP_TAG in _cell_tags(cell):
             continue
         for output in cell.get("outputs", []) or []:
-            payload = output.get("data", {}).get(MIME_TABLE)
+            payload = output.get("data", {}).get(mime)
             if payload is not None:
-                tables.append(json.loads(payload) if isinstance(payload, str) else dict(payload))
-    return tables
+                found.append(json.loads(payload) if isinstance(payload, str) else dict(payload))
+    return found
+
+
+def table_payloads(nb: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every table displayed in the notebook, as the JSON payloads ``Table`` writes."""
+    return payloads(nb, MIME_TABLE)
 
 
 def notebook_bytes(nb: Any) -> bytes:

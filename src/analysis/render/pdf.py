@@ -1,8 +1,9 @@
 """The PDF of a report: Typst source from the executed notebook, compiled by the ``typst`` package.
 
 The PDF route is Typst through the ``typst`` package (no browser, no TeX; see docs/pdf-route.md).
-Only fonts embedded in Typst are used. The template ``templates/report.typ`` draws the cover, the
-page footer with the stamp, callouts, key figures and tables.
+Only fonts embedded in Typst are used. The template ``templates/report.typ`` draws page 1 (the
+summary), the page footer (area, data date, page), callouts, key figures, tables and the closing
+colophon with the code version and build date.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from analysis.core import config, i18n
 from analysis.render.blocks import MIME_TYPST, png_name
 from analysis.render.markup import markdown_to_typst, typst_escape, typst_string
 from analysis.render.notebook import caption_of, png_of, report_items, report_meta, text_of
-from analysis.render.stamp import Stamp, kind_label, long_date, stamp_text
+from analysis.render.stamp import Stamp, colophon_text, footer_text
 
 
 def to_typst(nb: Mapping[str, Any], stamp: Stamp, assets: Path) -> str:
@@ -27,7 +28,7 @@ def to_typst(nb: Mapping[str, Any], stamp: Stamp, assets: Path) -> str:
     nb : NotebookNode or dict
         The executed notebook.
     stamp : Stamp
-        Version and generation time for the footer and the cover.
+        Version and generation time for the colophon.
     assets : Path
         An existing folder (a temporary one) that becomes the Typst project root.
 
@@ -39,26 +40,15 @@ def to_typst(nb: Mapping[str, Any], stamp: Stamp, assets: Path) -> str:
     meta = report_meta(nb)
     lang = meta["lang"]
     (assets / "report.typ").write_bytes((config.TEMPLATES / "report.typ").read_bytes())
-    labels = {
-        key: i18n.t(f"reports.label_{key.replace('-', '_')}", lang)
-        for key in ("page", "of", "as-of", "language", "version", "generated", "contents",
-                    "author")
-    }
-    labels["kind"] = kind_label(meta)
+    labels = {key: i18n.t(f"reports.label_{key}", lang) for key in ("page", "of", "author")}
     label_items = ", ".join(f"{typst_string(k)}: {typst_string(v)}" for k, v in labels.items())
     head = [
         '#import "report.typ": *',
         "#show: report.with(",
         f"  title: {typst_string(meta['title'])},",
         f"  area: {typst_string(meta['area'])},",
-        f"  province: {typst_string(meta['province'])},",
-        f"  as-of: {typst_string(meta['as_of'])},",
-        f"  as-of-long: {typst_string(long_date(meta['as_of'], lang))},",
-        f"  language: {typst_string(i18n.t('reports.language_name', lang))},",
         f"  lang: {typst_string(lang)},",
-        f"  version: {typst_string(stamp.version)},",
-        f"  generated: {typst_string(stamp.generated)},",
-        f"  stamp: {typst_string(stamp_text(meta, stamp))},",
+        f"  footer-left: {typst_string(footer_text(meta))},",
         f"  labels: ({label_items}),",
         ")",
         "",
@@ -80,6 +70,7 @@ def to_typst(nb: Mapping[str, Any], stamp: Stamp, assets: Path) -> str:
             body.append(f'#figure(image("{png_name(png)}", width: 100%){cap})\n')
         else:
             body.append(markdown_to_typst(text_of(data["text/markdown"])))
+    body.append(f"#colophon[{typst_escape(colophon_text(meta, stamp))}]\n")
     return "\n".join(head) + "\n".join(body)
 
 

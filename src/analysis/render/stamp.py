@@ -1,8 +1,9 @@
 """The stamp every report carries: code version and generation time, and the texts built from it.
 
 The as-of date of the data comes from the notebook's ``ReportMeta``; the stamp adds what the
-build knows (package version with the git commit, UTC time of the run) for the cover, the footer
-of every PDF page, the HTML footer and the workbook's "Tentang" sheet.
+build knows (package version with the git commit, UTC time of the run) for the colophon at the
+end of the PDF, the HTML footer and the workbook's "Tentang" sheet. Every page footer names only
+the area and the data date, in words.
 
 Reproducible builds: when the environment variable ``SOURCE_DATE_EPOCH`` holds a Unix time
 (https://reproducible-builds.org/specs/source-date-epoch/), that time is the generation time, so
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analysis import __version__
-from analysis.core import config, i18n
+from analysis.core import config, i18n, numbers
 
 
 @dataclass(frozen=True)
@@ -78,20 +79,28 @@ def make_stamp(version: str | None = None, now: dt.datetime | None = None) -> St
 
 def long_date(iso: str, lang: str) -> str:
     """"2024-06-30" → "30 Juni 2024" / "30 June 2024"."""
-    try:
-        day = dt.date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    months = i18n.t("reports.months", lang).split(",")
-    return f"{day.day} {months[day.month - 1].strip()} {day.year}"
+    return numbers.format_date(iso, lang)
+
+
+def footer_text(meta: Mapping[str, Any]) -> str:
+    """The footer of every page: area and data date ("Kabupaten Dairi · data per 1 Juli 2026")."""
+    return i18n.t("reports.footer", meta["lang"], area=meta["area"],
+                  as_of=long_date(meta["as_of"], meta["lang"]))
 
 
 def stamp_text(meta: Mapping[str, Any], stamp: Stamp) -> str:
-    """The stamp line of the footer: data date, code version, generation time."""
-    return i18n.t(
-        "reports.stamp", meta["lang"], as_of=meta["as_of"], version=stamp.version,
-        generated=stamp.generated,
-    )
+    """The stamp line (HTML footer, workbook): data date, code version, build date in words."""
+    lang = meta["lang"]
+    return i18n.t("reports.stamp", lang, as_of=long_date(meta["as_of"], lang),
+                  version=stamp.version, generated=numbers.format_date(stamp.timestamp, lang))
+
+
+def colophon_text(meta: Mapping[str, Any], stamp: Stamp) -> str:
+    """The closing lines of a PDF: made from open data on which day, code version, disclaimer."""
+    lang = meta["lang"]
+    return i18n.t("reports.colophon", lang, version=stamp.version,
+                  generated=numbers.format_date(stamp.timestamp, lang),
+                  as_of=long_date(meta["as_of"], lang))
 
 
 def kind_label(meta: Mapping[str, Any]) -> str:
