@@ -5,8 +5,9 @@ Each section method of a brief returns a display object of ``analysis.render.blo
 ``core/locales/reports.yml`` with those numbers filled in, formatted by ``Brief.number``,
 ``Brief.rupiah`` and ``Brief.percent`` in the report language.
 
-The ledger depends on cell order: every section records the sources it shows (``_use``), and
-``sources()`` lists what was recorded so far, so it must be the last cell of the notebook.
+The ledger depends on cell order: every section records the sources it shows (``_use``, or
+``ref`` which also returns their numbers, "[3]"), and ``sources()`` lists what was recorded so
+far, numbered in the order of first citation, so it must be the last cell of the notebook.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 from analysis.core import i18n, numbers
 from analysis.data.tables import load_table, newest_fact_date
 from analysis.render.blocks import Column, Section, Table, Text
-from analysis.render.markup import clean_text, is_web_url, markdown_escape
+from analysis.render.markup import is_web_url, markdown_escape
 from analysis.views import figures
 
 
@@ -43,16 +44,46 @@ class Brief:
         # Every section computes on the date the footer prints, so a narrative never says
         # "per <today>" above a stamp saying "data per <newest fact>".
         self.as_of = newest_fact_date(as_of)
-        self.cited: set[str] = set()
+        # Sources in the order the report first cites them: their number is the endnote's.
+        self.cited: dict[str, int] = {}
         self.assumption_ids: set[str] = set()
 
     def _use(self, *source_ids: Any) -> list[str]:
-        ids = [str(s) for s in source_ids if s is not None and str(s) not in ("", "nan")]
-        for sid in ids:
-            for part in sid.split(";"):
-                if part.strip():
-                    self.cited.add(part.strip())
+        ids = []
+        for sid in source_ids:
+            if sid is None or str(sid) in ("", "nan", "None"):
+                continue
+            for part in str(sid).split(";"):
+                part = part.strip()
+                if part:
+                    self.cited.setdefault(part, len(self.cited) + 1)
+                    ids.append(part)
         return ids
+
+    def ref(self, *source_ids: Any) -> str:
+        """The endnote numbers of some sources, recording them as cited ("[2]", "[2, 5]").
+
+        Parameters
+        ----------
+        *source_ids : str
+            ``source_id`` values (several may be joined with ";").
+
+        Returns
+        -------
+        str
+            The numbers of the list of sources at the end of the report; "" when none.
+        """
+        numbers_ = sorted({self.cited[s] for s in self._use(*source_ids)})
+        return f"[{', '.join(str(n) for n in numbers_)}]" if numbers_ else ""
+
+    def summary_labels(self) -> dict[str, str]:
+        """Headings of page 1 and of the workbook's summary sheet, in the report language."""
+        keys = ("messages", "decision", "actions", "figures", "sheet", "item", "value", "text")
+        return {k: i18n.t(f"reports.summary_{k}", self.lang) for k in keys}
+
+    def date(self, value: Any, precision: str = "day") -> str:
+        """A date in words in the report language ("9 Juli 2025"; "2023" for a year-only fact)."""
+        return numbers.format_date(value, self.lang, precision)
 
     def number(self, value: Any, decimals: int = 0) -> str:
         """A number in the report language ("45.900" in Indonesian, "45,900" in English).
@@ -86,58 +117,92 @@ class Brief:
         """
         return numbers.format_rupiah(float(value), self.lang)
 
-    def percent(self, share: Any) -> str:
+    def percent(self, share: Any, decimals: int = 1) -> str:
         """A share (0–1) as a percentage in the report language ("41,4%" / "41.4%").
 
         Parameters
         ----------
         share : number
             The share.
+        decimals : int
+            Digits after the decimal separator (two for a small share of a budget: 0,27%).
 
         Returns
         -------
         str
             The formatted percentage.
         """
-        return numbers.format_percent(float(share), self.lang)
+        return numbers.format_percent(float(share), self.lang, decimals)
+
+    def _publisher(self, row: Any) -> str:
+        """The publisher as a reader can cite it (an unnamed one said in words)."""
+        publisher = str(row.publisher or "").strip()
+        if not publisher or publisher.lower().startswith("unknown"):
+            kind = "news" if str(row.grade) == "NEWS" else "other"
+            return i18n.t(f"reports.publisher_unknown_{kind}", self.lang)
+        return publisher
+
+    def _address(self, url: Any) -> str:
+        """A source's address: its link, or words saying why there is none (never a path)."""
+        url = "" if url is None or url != url else str(url)
+        if url.startswith(("http://", "https://")):
+            return url
+        key = "stored" if url.startswith("file:") else "none"
+        return i18n.t(f"reports.address_{key}", self.lang)
 
     def sources_table(self) -> Any:
-        """Every source the report cited: a list in the PDF and HTML, a sheet in the workbook."""
+        """Every source the report cited, numbered as the tables cite them ("[3]").
+
+        A numbered list in the PDF and HTML (publisher, title, date, link) and a sheet in the
+        workbook with the same numbers; no internal source keys and no file paths.
+        """
         table = load_table("sources")
-        used = table[table["source_id"].isin(sorted(self.cited))].copy()
+        used = table[table["source_id"].isin(list(self.cited))].copy()
         if used.empty:
             return Text(i18n.t("reports.sources_none", self.lang))
+        used["number"] = used["source_id"].map(self.cited)
+        used = used.sort_values("number").drop_duplicates("source_id")
         used["date_published"] = pd.to_datetime(used["date_published"], errors="coerce")
-        used = used.sort_values(["date_published", "source_id"], na_position="first")
+        used["publisher_text"] = [self._publisher(r) for r in used.itertuples(index=False)]
+        used["address"] = [self._address(u) for u in used["url"]]
+        used["grade_text"] = [_grade(g, self.lang) for g in used["grade"]]
         lines = []
         for row in used.itertuples(index=False):
-            day = row.date_published.strftime("%Y-%m-%d") if pd.notna(row.date_published) else "–"
-            # Publisher, title and id are data: escaped, never markup. The URL field is the one
+            day = (self.date(row.date_published) if pd.notna(row.date_published)
+                   else i18n.t("reports.date_unknown", self.lang))
+            # Publisher and title are data: escaped, never markup. The URL field is the one
             # place a report takes a link from, and only an http(s) address becomes one.
-            url = str(row.url or "").strip()
-            plain = is_web_url(url) and not any(c.isspace() or c in "<>" for c in url)
-            link = f" <{url}>" if plain else (f" {markdown_escape(url)}" if url else "")
-            code = clean_text(row.source_id).replace("`", "")  # a code span shows it literally
-            lines.append(f"- **{markdown_escape(row.publisher)}** ({day}). "
-                         f"{markdown_escape(row.title)}.{link} `{code}`")
+            address = row.address
+            plain = is_web_url(address) and not any(c.isspace() or c in "<>" for c in address)
+            link = f"<{address}>" if plain else markdown_escape(address)
+            lines.append(f"- \\[{row.number}\\] {markdown_escape(row.publisher_text)}. "
+                         f"*{markdown_escape(row.title)}*. {day}. {link}")
         title = i18n.t("reports.sources_title", self.lang)
-        listing = Text(f"**{title}**\n\n" + "\n".join(lines)
+        listing = Text(f"### {title}\n\n" + "\n".join(lines)
                        + f"\n\n{i18n.t('reports.sources_note', self.lang)}")
         sheet = Table(
-            used,
+            used.assign(date=[d.date().isoformat() if pd.notna(d) else None
+                              for d in used["date_published"]]),
             [
-                Column("source_id", i18n.t("reports.col_source_id", self.lang)),
-                Column("publisher", i18n.t("reports.col_publisher", self.lang)),
+                Column("number", i18n.t("reports.col_number", self.lang), "count"),
+                Column("publisher_text", i18n.t("reports.col_publisher", self.lang)),
                 Column("title", i18n.t("reports.col_title", self.lang)),
-                Column("date_published", i18n.t("reports.col_date", self.lang), "date"),
-                Column("url", i18n.t("reports.col_url", self.lang), "link"),
-                Column("grade", i18n.t("reports.col_grade", self.lang)),
+                Column("date", i18n.t("reports.col_date", self.lang), "date"),
+                Column("address", i18n.t("reports.col_url", self.lang), "link"),
+                Column("grade_text", i18n.t("reports.col_grade", self.lang)),
             ],
             title=title,
             lang=self.lang,
             sheet=i18n.t("reports.sheet_sources_short", self.lang),
-            sources=used["source_id"],
             role="sources",
             workbook_only=True,
         )
         return Section(listing, sheet)
+
+
+def _grade(grade: Any, lang: str) -> str:
+    """The kind of a source in words (regulation, news, third-party data, data package)."""
+    try:
+        return i18n.t(f"reports.grade_{str(grade).lower()}", lang)
+    except KeyError:
+        return ""

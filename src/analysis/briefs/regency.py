@@ -14,7 +14,10 @@ from typing import Any
 import pandas as pd
 
 from analysis.briefs.base import Brief
+from analysis.briefs.calculator import regency_calculator
+from analysis.briefs.page1 import regency_page
 from analysis.core import i18n, numbers
+from analysis.core.numbers import format_date
 from analysis.data.names import resolve_regency
 from analysis.data.parameters import load_assumptions, load_parameters
 from analysis.data.tables import load_table, regencies
@@ -57,6 +60,7 @@ from analysis.views.dbh_sawit import (
     series_frame,
     set_aside_sentences,
 )
+from analysis.views.facts import flag_words, quoted
 from analysis.views.scenarios import benefit_sentences, year_table
 from analysis.views.scenarios import narrative as scenario_narrative
 
@@ -64,15 +68,18 @@ SCENARIO_YEARS = 5  # horizon of the default scenario in the regency brief
 SCENARIO_DRAWS = 10_000  # the seed is the model's DEFAULT_SEED: same inputs, same report
 
 
-def _period(start: Any, end: Any) -> str:
-    """A claims period as "2024-01-01 – 2024-12-31", or the one known end ("… 2024-10-17")."""
-    def iso(value: Any) -> str:
-        return value.isoformat()[:10] if hasattr(value, "isoformat") and value == value else ""
+def _when(value: Any, precision: Any = "day") -> Any:
+    """A date for a ``date`` column at the precision the source gives: the year (an int) for a
+    year-only fact, "YYYY-MM" for a month, the ISO day otherwise; None when missing."""
+    if value is None or value != value or str(value) in ("", "NaT"):
+        return None
+    day = pd.Timestamp(value)
+    if precision == "year":
+        return int(day.year)
+    if precision == "month":
+        return day.strftime("%Y-%m")
+    return day.date().isoformat()
 
-    a, b = iso(start), iso(end)
-    if a and b:
-        return f"{a} – {b}"
-    return a or (f"… {b}" if b else "–")
 
 
 def _code_label(kind: str, code: Any, lang: str) -> str:
@@ -86,6 +93,13 @@ def _code_label(kind: str, code: Any, lang: str) -> str:
         return i18n.t(f"reports.{kind}_{code}", lang)
     except KeyError:
         return str(code)
+
+
+def _precisions(fact_ids: Any) -> list[str]:
+    """The ``date_precision`` of coverage facts by id ("day" where unknown)."""
+    facts = load_table("coverage_facts").set_index("fact_id")["date_precision"]
+    return [str(facts.get(f, "day")) if isinstance(facts.get(f, "day"), str) else "day"
+            for f in fact_ids]
 
 
 class RegencyBrief(Brief):
@@ -119,6 +133,23 @@ class RegencyBrief(Brief):
     def name(self) -> str:
         return str(self.row["name"])
 
+    @cached_property
+    def _dbh(self) -> dict[str, Any] | None:
+        return dbh_summary(self.code, self.as_of)
+
+    @cached_property
+    def monthly(self) -> int:
+        """The JKK+JKM contribution per worker per month on the data date."""
+        return monthly_contribution("jkk-jkm", on=self.as_of)
+
+    def cost_of(self, workers: float) -> int:
+        """Rupiah a year for the JKK+JKM contributions of ``workers`` (whole workers)."""
+        return budget_for(int(round(float(workers))), 12, "jkk-jkm", on=self.as_of)
+
+    def summary(self) -> Any:
+        """Page 1: action title, key figures, key messages, decision box, recommendations."""
+        return regency_page(self)
+
     def cover(self) -> Any:
         """The report's title, area and data date (shown on the cover and in the footer)."""
         return ReportMeta(
@@ -131,17 +162,18 @@ class RegencyBrief(Brief):
         """Desa and kelurahan, and the "1 desa 100 pekerja rentan" village target."""
         lang = self.lang
         entry = load_parameters().entry("targets.workers_per_desa", self.as_of)
-        self._use(entry.get("source_id"))
         target = village_targets(self.row.to_frame().T.reset_index(
             names="regency_code"), float(entry["value"])).iloc[0]
         desa, kel = int(self.row["desa"]), int(self.row["kelurahan"])
-        parts = [
-            Text(i18n.t("reports.villages_text", lang, name=self.name, desa=self.number(desa),
-                        kelurahan=self.number(kel),
-                        kecamatan=self.number(self.row["kecamatan"]))),
-        ]
-        key_figures = [(self.number(desa), i18n.t("reports.kf_desa", lang)),
-                       (self.number(kel), i18n.t("reports.kf_kelurahan", lang))]
+        # A zero is not a tile: a kota without desa says so in words, a regency without
+        # kelurahan shows none.
+        key = "villages_text" if desa and kel else ("villages_text_desa" if desa
+                                                    else "villages_text_kelurahan")
+        parts = [Text(i18n.t(f"reports.{key}", lang, name=self.name, desa=self.number(desa),
+                             kelurahan=self.number(kel),
+                             kecamatan=self.number(self.row["kecamatan"])))]
+        key_figures = [(self.number(n), i18n.t(f"reports.kf_{label}", lang))
+                       for n, label in ((desa, "desa"), (kel, "kelurahan")) if n]
         if target["target_village_reason"]:
             parts.append(Callout(i18n.t("reports.village_target_none", lang, name=self.name)))
         else:
@@ -150,7 +182,8 @@ class RegencyBrief(Brief):
             parts.append(Text(i18n.t(
                 "reports.village_target_text", lang, per_desa=self.number(entry["value"]),
                 desa=self.number(desa), target=self.number(target["target_village"]),
-                reference=entry["reference"],
+                since=self.date(entry["effective_from"]),
+                ref=self.ref(entry.get("source_id")),
             )))
             if kel:
                 parts.append(Text(i18n.t("reports.village_target_kelurahan", lang,
@@ -179,8 +212,8 @@ class RegencyBrief(Brief):
             parts.append(Callout(i18n.t("reports.coverage_no_data", lang, name=self.name),
                                  "warning"))
         else:
-            self._use(*str(summary.get("coverage_sources") or "").split(";"))
-            day = pd.Timestamp(summary["coverage_date"]).strftime("%Y-%m-%d")
+            refs = self.ref(*str(summary.get("coverage_sources") or "").split(";"))
+            day = self.date(summary["coverage_date"])
             key_figures = [(self.number(summary["covered_total"]),
                             i18n.t("reports.kf_covered", lang, day=day))]
             if pd.notna(summary["rate"]):
@@ -193,7 +226,8 @@ class RegencyBrief(Brief):
                     i18n.t("reports.kf_rank", lang)))
             parts.append(KeyFigures(key_figures))
             parts.append(Text(i18n.t("reports.coverage_text", lang, name=self.name,
-                                     covered=self.number(summary["covered_total"]), day=day)))
+                                     covered=self.number(summary["covered_total"]), day=day,
+                                     ref=markdown_escape(refs))))
             if pd.notna(summary["rate"]) and pd.isna(summary["rank"]):
                 parts.append(Callout(i18n.t("reports.coverage_unranked", lang, name=self.name),
                                      "warning"))
@@ -212,7 +246,7 @@ class RegencyBrief(Brief):
             })
         parts.append(Table(
             pd.DataFrame(bases),
-            [Column("basis", i18n.t("reports.col_basis", lang)),
+            [Column("basis", i18n.t("reports.col_basis", lang), width="2fr"),
              Column("covered", i18n.t("reports.col_counted", lang), "count"),
              Column("target", i18n.t("reports.col_target", lang), "count"),
              Column("rate", i18n.t("reports.col_rate", lang), "share"),
@@ -242,34 +276,35 @@ class RegencyBrief(Brief):
         segments = segment_table(self.code, self.as_of)
         if segments.empty:
             return None
-        self._use(*segments["source_id"])
         bases = ("total", "village", "informal", "declared")
+        precisions = _precisions(segments["fact_id"])
         segments = segments.assign(
             segment_label=[_code_label("segment", v, lang) for v in segments["segment"]],
+            when=[_when(d, p) for d, p in zip(segments["date"], precisions, strict=True)],
             funding_source=[_code_label("funding", v, lang)
                             for v in segments["funding_source"]],
-            status=[_code_label("status", v, lang) for v in segments["status"]],
-            flag=segments["flag"].fillna(""),
+            flag_text=[flag_words(f, lang) for f in segments["flag"]],
+            ref=[self.ref(v) for v in segments["source_id"]],
             counted_for=[", ".join(i18n.t(f"reports.counted_{b}", lang) for b in bases
                                    if row[f"in_{b}"]) for _, row in segments.iterrows()],
         )
         notes = [i18n.t("reports.uncovered_part", lang, reported=self.number(r.workers_reported),
-                        day=pd.Timestamp(r.date).strftime("%Y-%m-%d"),
+                        day=format_date(r.date, lang, p),
                         part=self.number(r.uncovered_part), counted=self.number(r.workers))
-                 for r in segments.itertuples() if r.uncovered_part > 0]
+                 for r, p in zip(segments.itertuples(), precisions, strict=True)
+                 if r.uncovered_part > 0]
         table = Table(
             segments,
-            [Column("segment_label", i18n.t("reports.col_segment", lang)),
-             Column("date", i18n.t("reports.col_date", lang), "date"),
+            [Column("segment_label", i18n.t("reports.col_segment", lang), width="1.2fr"),
+             Column("when", i18n.t("reports.col_date", lang), "date", width="auto"),
              Column("workers", i18n.t("reports.col_workers", lang), "count"),
              Column("funding_source", i18n.t("reports.col_funding", lang)),
-             Column("counted_for", i18n.t("reports.col_counted_for", lang), width="1fr"),
-             Column("flag", i18n.t("reports.col_flag", lang)),
-             Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+             Column("counted_for", i18n.t("reports.col_counted_for", lang), width="1.2fr"),
+             Column("flag_text", i18n.t("reports.col_flag", lang), width="1.2fr"),
+             Column("ref", i18n.t("reports.col_ref", lang), width="auto")],
             title=i18n.t("reports.segments_title", lang),
             note=i18n.t("reports.segments_note", lang),
             lang=lang, sheet=i18n.t("reports.sheet_segments", lang),
-            sources=segments["source_id"],
         )
         return Section(table, *(Text(n) for n in notes))
 
@@ -279,61 +314,76 @@ class RegencyBrief(Brief):
         history = history_rows(history_table(self.code, self.as_of), months, lang)
         if history.empty:
             return None
-        self._use(*history["source_id"])
         history = history.assign(
             segment_label=[_code_label("segment", v, lang) for v in history["segment"]],
-            flag=history["flag"].fillna(""),
+            flag_text=[flag_words(f, lang) for f in history["flag"]],
+            ref=[self.ref(v) for v in history["source_id"]],
         )
         return Table(
             history,
             [Column("segment_label", i18n.t("reports.col_segment", lang)),
              Column("period", i18n.t("reports.col_period", lang), width="auto"),
              Column("workers_reported", i18n.t("reports.col_workers", lang), "count"),
-             Column("why", i18n.t("reports.col_why", lang), width="1fr"),
-             Column("flag", i18n.t("reports.col_flag", lang)),
-             Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+             Column("why", i18n.t("reports.col_why", lang), width="1.6fr"),
+             Column("flag_text", i18n.t("reports.col_flag", lang)),
+             Column("ref", i18n.t("reports.col_ref", lang), width="auto")],
             title=i18n.t("reports.history_title", lang),
             note=i18n.t("reports.history_note", lang, months=self.number(months)),
-            lang=lang, sheet=i18n.t("reports.sheet_history", lang), sources=history["source_id"],
+            lang=lang, sheet=i18n.t("reports.sheet_history", lang),
         )
 
     def _payment_cases(self) -> Any:
-        """Local-government contribution payments recorded for this kab/kota (with sources)."""
+        """Local-government contribution payments recorded for this kab/kota (with sources).
+
+        One row per year, group and figure: the same payment told by two sources is one row
+        citing both. Below the table, the sources' own words where they are quoted.
+        """
         lang = self.lang
         cases = load_table("payment_cases")
         cases = cases[cases["area_code"] == self.code]
         if cases.empty:
             return None
-        self._use(*cases["source_id"])
+        keys = ["year", "segment", "workers", "budget_rp", "funding_source", "flag"]
+        cases = (cases.assign(**{k: cases[k].astype(object).where(cases[k].notna(), None)
+                                 for k in keys})
+                 .groupby(keys, dropna=False, sort=False, as_index=False)
+                 .agg(source_id=("source_id", lambda v: ";".join(dict.fromkeys(v))),
+                      note=("note", lambda v: " ".join(str(x) for x in v if x == x))))
+        cases = cases.sort_values("year", kind="stable")
         cases = cases.assign(
             segment_label=[_code_label("segment", v, lang) for v in cases["segment"]],
             funding_source=[_code_label("funding", v, lang) for v in cases["funding_source"]],
-            flag=cases["flag"].fillna(""),
-            note=cases["note"].fillna(""),
+            flag_text=[flag_words(f, lang) for f in cases["flag"]],
+            ref=[self.ref(v) for v in cases["source_id"]],
+            year=[int(y) if y is not None and y == y else None for y in cases["year"]],
         )
         table = Table(
             cases,
-            [Column("case_id", i18n.t("reports.col_case", lang), width="auto"),
-             Column("year", i18n.t("reports.col_year", lang), width="auto"),
-             Column("segment_label", i18n.t("reports.col_segment", lang), width="1fr"),
+            [Column("year", i18n.t("reports.col_year", lang), "date", width="auto"),
+             Column("segment_label", i18n.t("reports.col_segment", lang), width="1.3fr"),
              Column("workers", i18n.t("reports.col_workers", lang), "count"),
              Column("budget_rp", i18n.t("reports.col_budget", lang), "rupiah"),
              Column("funding_source", i18n.t("reports.col_funding", lang)),
-             Column("flag", i18n.t("reports.col_flag", lang)),
-             Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+             Column("flag_text", i18n.t("reports.col_flag", lang), width="1.3fr"),
+             Column("ref", i18n.t("reports.col_ref", lang), width="auto")],
             title=i18n.t("reports.cases_title", lang),
             note=i18n.t("reports.cases_note", lang),
-            lang=lang, sheet=i18n.t("reports.sheet_cases", lang), sources=cases["source_id"],
+            lang=lang, sheet=i18n.t("reports.sheet_cases", lang),
         )
-        # What the sources say about each case (plans, who pays, the words quoted) is too long
-        # for a table cell on A4; it follows the table as a list.
-        notes = [f"- **{row.case_id}** ({row.year}): {markdown_escape(row.note)} "
-                 f"[{markdown_escape(row.source_id)}]"
-                 for row in cases.itertuples() if row.note]
-        if not notes:
-            return table
-        return Section(table, Text(f"**{i18n.t('reports.col_note', lang)}**\n\n"
-                                   + "\n".join(notes)))
+        return Section(table, self._quotes(cases))
+
+    def _quotes(self, rows: pd.DataFrame) -> Any:
+        """The sources' own words quoted in the notes of some rows, with their source number."""
+        lines = []
+        for row in rows.itertuples(index=False):
+            words = quoted(row.note, self.lang)
+            if words:
+                lines.append(f"- {markdown_escape(words)} "
+                             f"{markdown_escape(self.ref(row.source_id))}")
+        lines = list(dict.fromkeys(lines))
+        if not lines:
+            return None
+        return Text(f"*{i18n.t('reports.quotes_title', self.lang)}*\n\n" + "\n".join(lines))
 
     # -- cost and DBH Sawit ---------------------------------------------------------------------
 
@@ -353,10 +403,11 @@ class RegencyBrief(Brief):
             KeyFigures([(self.rupiah(yearly), i18n.t("reports.kf_cost_year", lang)),
                         (self.rupiah(monthly), i18n.t("reports.kf_monthly", lang))]),
             Text(i18n.t("reports.cost_text", lang, target=self.number(round(target)),
-                        basis=i18n.t(f"reports.basis_{basis}", lang),
+                        basis=i18n.t(f"reports.basis_short_{basis}", lang),
                         monthly=self.rupiah(monthly), yearly=self.rupiah(yearly))),
         ]
-        if pd.notna(summary.get("gap_rp_year")):
+        # "Closing a gap of 0 workers costs Rp0" is not a sentence a reader needs.
+        if pd.notna(summary.get("gap_rp_year")) and summary.get("gap_workers", 0) > 0:
             parts.append(Text(i18n.t("reports.gap_cost_text", lang,
                                      gap=self.number(summary["gap_workers"]),
                                      cost=self.rupiah(summary["gap_rp_year"]))))
@@ -370,7 +421,8 @@ class RegencyBrief(Brief):
         if dbh is None:
             return Callout(i18n.t("reports.dbh_none", lang, name=self.name))
         share = load_parameters().entry("dbh_sawit.other.max_share", self.as_of)
-        self._use(share.get("source_id"), *(e["source_id"] for e in dbh["series"]))
+        self._use(share.get("source_id"))
+        series = series_frame(dbh, lang)
         year = dbh["year"]
         workers = (self.number(dbh["workers"]) if dbh["single_year"]
                    else f"{self.number(dbh['workers_low'])}–{self.number(dbh['workers_high'])}")
@@ -386,29 +438,28 @@ class RegencyBrief(Brief):
             Text(i18n.t("reports.dbh_text", lang, year=year,
                         allocation=self.rupiah(dbh["allocation"]),
                         share=self.percent(share["value"]), envelope=self.rupiah(dbh["envelope"]),
-                        workers=self.number(dbh["workers"]),
-                        reference=markdown_escape(share["reference"]))),
+                        workers=self.number(dbh["workers"]))),
             Text(basis_sentence(dbh, lang) + " " + range_sentence(dbh, lang)),
             Table(
-                series_frame(dbh, lang),
-                [Column("year", i18n.t("reports.col_year", lang), width="auto"),
+                series.assign(flag_text=[flag_words(f, lang) or i18n.t("province.official", lang)
+                                         for f in series["flag"]],
+                              ref=[self.ref(v) for v in series["source_id"]]),
+                [Column("year", i18n.t("reports.col_year", lang), "date", width="auto"),
                  Column("allocation", i18n.t("reports.col_dbh", lang), "rupiah_exact"),
                  Column("envelope", i18n.t("reports.col_envelope", lang), "rupiah"),
                  Column("workers", i18n.t("reports.col_palm", lang), "count"),
-                 Column("flag", i18n.t("reports.col_flag", lang), width="auto"),
+                 Column("flag_text", i18n.t("reports.col_flag", lang)),
                  Column("used", i18n.t("reports.col_dbh_used", lang), width="auto"),
-                 Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+                 Column("ref", i18n.t("reports.col_ref", lang), width="auto")],
                 title=i18n.t("reports.dbh_series_title", lang, name=self.name),
                 note=i18n.t("reports.dbh_series_note", lang, share=self.percent(share["value"])),
                 lang=lang, sheet=i18n.t("reports.sheet_dbh", lang),
-                sources=[e["source_id"] for e in dbh["series"]],
             ),
         ]
         parts.extend(Text(line) for line in set_aside_sentences(dbh, lang, markdown_escape))
-        if str(dbh.get("flag") or ""):
+        if dbh.get("flag"):
             parts.append(Callout(i18n.t("reports.flagged", lang,
-                                        flag=markdown_escape(dbh["flag"]),
-                                        note=markdown_escape(dbh.get("note") or "")), "warning"))
+                                        flag=flag_words(dbh["flag"], lang)), "warning"))
         return Section(*parts)
 
     # -- scenarios and benefits -----------------------------------------------------------------
@@ -509,77 +560,163 @@ class RegencyBrief(Brief):
         claims = observed_claims(self.code)
         if claims.empty:
             return None
-        self._use(*claims["source_id"])
         claims = claims.assign(
             benefit_label=[i18n.t(f"reports.benefit_{b}", lang) for b in claims["benefit"]],
-            period=[_period(a, b) for a, b in zip(claims["period_start"], claims["period_end"],
-                                                   strict=True)],
-            covered_context=claims["covered_context"].fillna(""),
+            start=[_when(d) for d in claims["period_start"]],
+            end=[_when(d) for d in claims["period_end"]],
+            ref=[self.ref(v) for v in claims["source_id"]],
         )
         return Table(
             claims,
-            [Column("period", i18n.t("reports.col_period", lang), width="auto"),
-             Column("benefit_label", i18n.t("reports.col_benefit", lang), width="auto"),
+            [Column("start", i18n.t("reports.col_period_start", lang), "date", width="auto"),
+             Column("end", i18n.t("reports.col_period_end", lang), "date", width="auto"),
+             Column("benefit_label", i18n.t("reports.col_benefit", lang)),
              Column("cases", i18n.t("reports.col_cases", lang), "count"),
              Column("amount_rp", i18n.t("reports.col_amount", lang), "rupiah"),
-             Column("covered_context", i18n.t("reports.col_context", lang), width="1fr"),
-             Column("source_id", i18n.t("reports.col_source_id", lang), width="3cm")],
+             Column("ref", i18n.t("reports.col_ref", lang), width="auto")],
             title=i18n.t("reports.claims_title", lang),
             note=i18n.t("reports.claims_note", lang),
-            lang=lang, sheet=i18n.t("reports.sheet_claims", lang), sources=claims["source_id"],
+            lang=lang, sheet=i18n.t("reports.sheet_claims", lang),
         )
 
     # -- uncertainty ----------------------------------------------------------------------------
 
     def uncertain(self) -> Any:
-        """Flagged facts (UNCONFIRMED, CONFLICT, ESTIMATE) and the assumptions used, by id."""
+        """Flagged facts said in words, and the assumptions used, by id with their titles."""
         lang = self.lang
         parts: list[Any] = []
-        facts = segment_table(self.code, self.as_of)
-        flagged = [facts[facts["flag"].fillna("") != ""]] if not facts.empty else []
-        for name in ("payment_cases", "dbh_sawit", "declared_targets"):
-            table = load_table(name)
-            table = table[(table["area_code"] == self.code) & (table["flag"].fillna("") != "")]
-            flagged.append(table)
-        rows = [
-            {"flag": r["flag"], "what": r.get("note") or "", "source_id": r["source_id"]}
-            for frame in flagged for _, r in frame.iterrows()
-        ]
+        rows = [*self._flagged_segments(), *self._flagged_rows()]
         if rows:
-            frame = pd.DataFrame(rows)
-            self._use(*frame["source_id"])
+            frame = pd.DataFrame(rows).drop_duplicates(["what", "flag", "source_id"])
+            frame = frame.assign(ref=[self.ref(v) for v in frame["source_id"]])
             parts.append(Table(
                 frame,
-                [Column("flag", i18n.t("reports.col_flag", lang), width="auto"),
-                 Column("what", i18n.t("reports.col_note", lang), width="1fr"),
-                 Column("source_id", i18n.t("reports.col_source_id", lang), width="3.6cm")],
+                [Column("what", i18n.t("reports.col_fact", lang), width="1.6fr"),
+                 Column("flag", i18n.t("reports.col_flag", lang), width="1.2fr"),
+                 Column("quote", i18n.t("reports.col_quote", lang), width="2fr"),
+                 Column("ref", i18n.t("reports.col_ref", lang), width="auto")],
                 title=i18n.t("reports.flagged_title", lang),
                 note=i18n.t("reports.flagged_note", lang),
                 lang=lang, sheet=i18n.t("reports.sheet_flagged", lang),
-                sources=frame["source_id"],
             ))
         else:
             parts.append(Text(i18n.t("reports.flagged_none", lang)))
+        parts.append(self._assumptions())
+        return Section(*parts)
+
+    def _fact(self, label: str, amount: str, when: Any) -> str:
+        """"Perangkat desa: 1.825 (2023)"."""
+        return f"{label}: {amount}" + (f" ({when})" if when else "")
+
+    def _flagged_segments(self) -> list[dict[str, Any]]:
+        facts = segment_table(self.code, self.as_of)
+        if facts.empty:
+            return []
+        facts = facts[facts["flag"].fillna("") != ""]
+        return [{
+            "what": self._fact(_code_label("segment", r.segment, self.lang),
+                               i18n.t("reports.n_workers", self.lang, n=self.number(r.workers)),
+                               format_date(r.date, self.lang, p)),
+            "flag": flag_words(r.flag, self.lang), "quote": quoted(r.note, self.lang),
+            "source_id": r.source_id,
+        } for r, p in zip(facts.itertuples(), _precisions(facts["fact_id"]), strict=True)]
+
+    def _flagged_rows(self) -> list[dict[str, Any]]:
+        """Flagged payments, DBH Sawit allocations and declared targets of this kab/kota."""
+        lang, rows = self.lang, []
+        for name in ("payment_cases", "dbh_sawit", "declared_targets"):
+            table = load_table(name)
+            table = table[(table["area_code"] == self.code) & (table["flag"].fillna("") != "")]
+            for r in table.itertuples():
+                if name == "payment_cases":
+                    amount = (i18n.t("reports.n_workers", lang, n=self.number(r.workers))
+                              if pd.notna(r.workers) else "–")
+                    what = self._fact(_code_label("segment", r.segment, lang), amount, r.year)
+                elif name == "dbh_sawit":
+                    what = self._fact(i18n.t("reports.fact_dbh", lang),
+                                      self.rupiah(r.amount_rp), r.year)
+                else:
+                    what = self._fact(i18n.t("reports.fact_declared", lang),
+                                      i18n.t("reports.n_workers", lang,
+                                             n=self.number(r.target_workers)),
+                                      format_date(r.date, lang))
+                rows.append({"what": what, "flag": flag_words(r.flag, lang),
+                             "quote": quoted(r.note, lang), "source_id": r.source_id})
+        return rows
+
+    def _assumptions(self) -> Any:
+        """The assumptions the brief used: id, title, value and range, uncertainty, in words."""
+        lang = self.lang
         log = load_assumptions()
         self.assumption_ids.update({"A01", "A02"} & set(log))
         # The log is written in English; Indonesian reports show its Indonesian titles.
         title_key = "title_id" if lang == "id" else "title"
-        used = [log[a] | {"id": a, "title": log[a].get(title_key, log[a]["title"]),
-                          "uncertainty": i18n.t(f"reports.uncertainty_{log[a]['uncertainty']}",
-                                                lang)}
+        used = [{"id": a, "title": log[a].get(title_key, log[a]["title"]),
+                 "value": log[a].get("value"), "low": log[a].get("low"),
+                 "high": log[a].get("high"),
+                 "uncertainty": i18n.t(f"reports.uncertainty_{log[a]['uncertainty']}", lang)}
                 for a in sorted(self.assumption_ids) if a in log]
-        if used:
-            frame = pd.DataFrame(used)
-            parts.append(Table(
-                frame,
-                [Column("id", "ID", width="auto"),
-                 Column("title", i18n.t("reports.col_assumption", lang), width="1fr"),
-                 Column("uncertainty", i18n.t("reports.col_uncertainty", lang), width="auto")],
-                title=i18n.t("reports.assumptions_title", lang),
-                note=i18n.t("reports.assumptions_note", lang),
-                lang=lang, sheet=i18n.t("reports.sheet_assumptions", lang),
-            ))
-        return Section(*parts)
+        if not used:
+            return None
+        return Table(
+            pd.DataFrame(used),
+            [Column("id", i18n.t("reports.col_assumption_id", lang), width="auto"),
+             Column("title", i18n.t("reports.col_assumption", lang), width="1fr"),
+             Column("value", i18n.t("reports.col_value", lang), "number"),
+             Column("low", i18n.t("reports.col_low", lang), "number"),
+             Column("high", i18n.t("reports.col_high", lang), "number"),
+             Column("uncertainty", i18n.t("reports.col_uncertainty", lang), width="auto")],
+            title=i18n.t("reports.assumptions_title", lang),
+            note=i18n.t("reports.assumptions_note", lang),
+            lang=lang, sheet=i18n.t("reports.sheet_assumptions", lang),
+        )
+
+    def next_steps(self) -> Any:
+        """What the Perbup/Perkada should say, and the budget calendar of the next budget year."""
+        lang = self.lang
+        this = int(str(self.as_of)[:4])
+        tranche = load_parameters().get("dbh_sawit.tranche1_share", self.as_of)
+        checklist = [i18n.t(f"steps.check_{k}", lang) for k in
+                     ("who", "programme", "funds", "data", "payment", "monitoring")]
+        rows = [{"step": i18n.t(f"steps.{k}", lang, next=this + 1, this=this),
+                 "when": i18n.t(f"steps.{k}_when", lang, next=this + 1, this=this,
+                                share=self.percent(tranche, 0)),
+                 "who": i18n.t(f"steps.{k}_who", lang),
+                 "what": i18n.t(f"steps.{k}_what", lang)}
+                for k in ("kua_ppas", "rapbd", "apbd_p", "dbh")]
+        return Section(
+            Text(f"### {i18n.t('steps.check_title', lang)}\n\n"
+                 + "\n".join(f"- {c}" for c in checklist)),
+            Table(pd.DataFrame(rows),
+                  [Column("step", i18n.t("steps.col_step", lang)),
+                   Column("when", i18n.t("steps.col_when", lang)),
+                   Column("who", i18n.t("steps.col_who", lang)),
+                   Column("what", i18n.t("steps.col_what", lang), width="1.6fr")],
+                  title=i18n.t("steps.calendar_title", lang, next=this + 1), lang=lang,
+                  sheet=i18n.t("steps.sheet", lang)),
+        )
+
+    def calculator(self) -> Any:
+        """The workbook's calculator sheet, its defaults the figures of this brief."""
+        summary = self._summary
+        workers = summary.get("target_village")
+        if workers is None or pd.isna(workers):
+            workers = summary.get("target_informal")
+        params = load_parameters()
+        dbh = dbh_summary(self.code, self.as_of)
+        an = self._analysis
+        budgets = [r.get("planned_apbd_rp") for r in an.mix["years"]]
+        belanja = [b for b in (an.scenario.belanja_rp or []) if b]
+        return regency_calculator(
+            self.lang, workers=None if pd.isna(workers) else float(workers),
+            desa=int(self.row["desa"]),
+            per_desa=float(params.get("targets.workers_per_desa", self.as_of)),
+            dbh_allocation=dbh["allocation"] if dbh else None,
+            dbh_other_share=float(params.get("dbh_sawit.other.max_share", self.as_of)),
+            dbh_social_share=1.0,
+            budget=next((b for b in budgets if b is not None), None),
+            belanja=belanja[0] if belanja else None, on=self.as_of,
+        )
 
     def sources(self) -> Any:
         """The sources cited in this report."""

@@ -179,7 +179,8 @@ class Column:
         ``rupiah_exact``, ``share`` (0–1, shown as a percentage), ``number`` (``decimals``
         digits) or ``date``.
     decimals : int, optional
-        Digits after the decimal separator for ``number`` and ``share``.
+        Digits after the decimal separator for ``number`` (None: as many as the value needs,
+        up to four significant digits) and ``share``.
     width : str, optional
         Typst column width (``"auto"``, ``"1fr"``, ``"3cm"``); the first column takes the
         remaining width (``1fr``) unless told otherwise.
@@ -234,7 +235,16 @@ def format_value(value: Any, kind: str, lang: str = "id", decimals: int | None =
     if kind == "count":
         return numbers.format_number(float(value), lang, 0)
     if kind == "number":
-        return numbers.format_number(float(value), lang, decimals or 0)
+        if decimals is None:
+            # As many decimals as the value needs, up to four significant digits (an
+            # assumption of 0,002857 deaths per worker-year must not print as 0).
+            value = float(value)
+            places = 0 if value == 0 or abs(value) >= 1000 else max(
+                0, 3 - math.floor(math.log10(abs(value))))
+            text = numbers.format_number(float(f"{value:.4g}"), lang, places)
+            point = "," if lang == "id" else "."
+            return text.rstrip("0").rstrip(point) if point in text else text
+        return numbers.format_number(float(value), lang, decimals)
     if kind == "rupiah":
         return numbers.format_rupiah(float(value), lang)
     if kind == "rupiah_exact":
@@ -463,23 +473,29 @@ class Figure(_Displayable):
         Caption in the report language (plain text; sources may go here).
     width : str
         Width in the PDF, as a share of the text width ("100%", "80%").
+    height : str, optional
+        Largest height in the PDF ("10cm"); the chart is scaled down to fit, never stretched.
     """
 
-    def __init__(self, fig: Any, caption: str = "", width: str = "100%") -> None:
+    def __init__(self, fig: Any, caption: str = "", width: str = "100%",
+                 height: str | None = None) -> None:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=config.FIGURE_DPI, bbox_inches="tight",
                     facecolor="white")
         self.png = buffer.getvalue()
         self.caption = caption
         self.width = width
+        self.height = height
         import matplotlib.pyplot as plt
 
         plt.close(fig)
 
     def _bundle(self):
         caption = f", caption: [{typst_escape(self.caption)}]" if self.caption else ""
+        # A height cap keeps two charts on a page instead of one chart and a blank half page.
+        height = f', height: {self.height}, fit: "contain"' if self.height else ""
         typst_markup = (
-            f'#figure(image("{png_name(self.png)}", width: {self.width}){caption})\n'
+            f'#figure(image("{png_name(self.png)}", width: {self.width}{height}){caption})\n'
         )
         return (
             {

@@ -228,8 +228,9 @@ def _typst_inline(nodes: Sequence[Any]) -> str:
         kind = node.type
         if kind == "text":
             text = typst_escape(node.content)
-            # Right after "#f[...]" a "(", "[" or "." would continue the call: escape it.
-            if out and out[-1].endswith("]") and text[:1] in ("(", "[", "."):
+            # Right after "#f[...]" a "(", "[" or "." would continue the call and a ";" would
+            # end it (and vanish): escape it.
+            if out and out[-1].endswith("]") and text[:1] in ("(", "[", ".", ";"):
                 text = "\\" + text
             out.append(text)
         elif kind == "softbreak":

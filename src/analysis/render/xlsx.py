@@ -232,7 +232,7 @@ class _Book:
                 if kind == "number" and col.get("decimals") and stored is not None:
                     fmt = "#,##0." + "0" * int(col["decimals"])
                 elif kind == "number" and stored is not None:
-                    fmt = "#,##0"
+                    fmt = "General"  # as many decimals as the value has (0,002857)
                 cell = _put(ws, r, j, stored, link=kind == "link")
                 if fmt:
                     cell.number_format = fmt

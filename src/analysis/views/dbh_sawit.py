@@ -12,10 +12,12 @@ from typing import Any
 import pandas as pd
 
 from analysis.core import i18n, numbers
+from analysis.views.facts import flag_words
 
 
 def _flag_suffix(flag: str, lang: str) -> str:
-    return i18n.t("reports.dbh_flag_suffix", lang, flag=flag) if flag else ""
+    words = flag_words(flag, lang)
+    return i18n.t("reports.dbh_flag_suffix", lang, flag=words) if words else ""
 
 
 def basis_sentence(dbh: Mapping[str, Any], lang: str = "id") -> str:

@@ -1,0 +1,194 @@
+"""Page 1 of the regency brief: the answer before the evidence.
+
+``regency_page`` builds the ``Summary`` of a ``RegencyBrief`` from the brief's own model results
+(coverage summary, funding scenario, DBH Sawit), never from typed numbers: an action title, one
+line of context, key figures, at most five key messages and the decision box (the instrument to
+sign, workers covered per year, rupiah by source for the first budget year, the chance of
+reaching the target at today's budget, who acts when in the APBD cycle), then three
+recommendations. ``plan_rows`` is the one reading of the scenario that page 1 and its tests use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from analysis.core import i18n
+from analysis.render.summary import Figure1, Summary
+from analysis.views.facts import flag_words
+
+SOURCES_SHOWN = ("apbd", "dbh", "csr", "dana_desa")  # the decision box's rupiah, in this order
+
+
+def chance_words(prob: float | None, lang: str) -> str:
+    """A probability in plain words ("hampir pasti", "sekitar 7 dari 10 kemungkinan")."""
+    if prob is None or prob != prob:
+        return i18n.t("page1.chance_unknown", lang)
+    if prob >= 0.95:
+        return i18n.t("page1.chance_certain", lang)
+    if prob <= 0.05:
+        return i18n.t("page1.chance_none", lang)
+    return i18n.t("page1.chance_n", lang, n=int(round(prob * 10)))
+
+
+def plan_rows(an: Any) -> pd.DataFrame:
+    """The scenario as page 1 reads it: per year, target and rupiah by source, APBD needed.
+
+    Parameters
+    ----------
+    an : Analysis
+        The brief's scenario analysis.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, target_workers, apbd_rp`` (the one APBD figure of the year: the APBD needed of
+        the recommended mix), ``dbh_rp, csr_rp, dana_desa_rp`` (the other sources at their
+        central values), ``apbd_share_of_belanja``, ``belanja_rp`` (regional spending),
+        ``probability`` (of reaching the target
+        with the APBD budgeted in the scenario).
+    """
+    table = an.table.set_index("year")
+    mix = {r["year"]: r for r in an.mix["years"]}
+    prob = an.simulation.probability_of_target()
+    rows = []
+    for year in table.index:
+        m = mix.get(year, {})
+        rows.append({
+            "year": int(year),
+            "target_workers": float(table.at[year, "target_workers"]),
+            "apbd_rp": float(m.get("apbd_rp", table.at[year, "apbd_rp"])),
+            "dbh_rp": float(table.at[year, "dbh_rp"]),
+            "csr_rp": float(table.at[year, "csr_rp"]),
+            "dana_desa_rp": float(table.at[year, "dana_desa_rp"]),
+            "apbd_share_of_belanja": m.get("apbd_share_of_belanja"),
+            "belanja_rp": table.at[year, "belanja_rp"] if "belanja_rp" in table else None,
+            "planned_apbd_rp": m.get("planned_apbd_rp"),
+            "probability": float(prob.loc[year]) if year in prob.index else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def regency_page(brief: Any) -> Summary:
+    """Page 1 of a regency brief (see the module docstring).
+
+    Parameters
+    ----------
+    brief : RegencyBrief
+        The brief; its coverage summary, scenario analysis and DBH Sawit summary are used.
+
+    Returns
+    -------
+    Summary
+    """
+    lang = brief.lang
+    s = brief._summary
+    plan = plan_rows(brief._analysis)
+    first = plan.iloc[0]
+    dbh = brief._dbh
+
+    def t(key: str, **kw: Any) -> str:
+        return i18n.t(f"page1.{key}", lang, **kw)
+
+    target = s.get("target_village")
+    basis = "village"
+    if target is None or pd.isna(target):
+        target, basis = s.get("target_informal"), "informal"
+    target_rp = brief.cost_of(target) if target is not None and pd.notna(target) else None
+    rate, gap = s.get("rate"), s.get("gap_workers")
+    measured = rate is not None and pd.notna(rate) and gap is not None and pd.notna(gap)
+    gap_rp = brief.cost_of(gap) if measured else target_rp
+    short = str(brief.row.get("short_name") or brief.name)
+    basis_words = t(f"basis_{basis}", target=brief.number(target)) if target_rp else ""
+
+    # -- title, key figures ------------------------------------------------------------------
+    if measured and gap > 0:
+        title = t("title_gap", name=short, gap=brief.number(gap), cost=brief.rupiah(gap_rp))
+    elif measured:
+        title = t("title_reached", name=short, rate=brief.percent(rate))
+    elif target_rp:
+        title = t("title_unmeasured", name=short, target=brief.number(target),
+                  cost=brief.rupiah(target_rp))
+    else:
+        title = t("title_no_target", name=short)
+    figures = []
+    if measured:
+        figures.append(Figure1(t("kf_rate", basis=basis_words), brief.percent(rate), rate,
+                               "share"))
+    else:
+        figures.append(Figure1(t("kf_rate_unknown", basis=basis_words), t("no_data"), None))
+    if gap_rp is not None:
+        figures.append(Figure1(t("kf_gap_cost" if measured else "kf_target_cost"),
+                               brief.rupiah(gap_rp), gap_rp, "rupiah"))
+    # The most persuasive number for a regent told "the APBD cannot afford it": the whole
+    # target as a share of the regency's spending.
+    belanja = first["belanja_rp"]
+    if target_rp and belanja is not None and pd.notna(belanja) and belanja > 0:
+        share = target_rp / belanja
+        figures.append(Figure1(t("kf_belanja"), brief.percent(share, 2), share, "share"))
+    figures.append(Figure1(t("kf_apbd", year=int(first["year"])), brief.rupiah(first["apbd_rp"]),
+                           first["apbd_rp"], "rupiah"))
+
+    # -- key messages --------------------------------------------------------------------------
+    messages = []
+    if measured:
+        messages.append(t("msg_coverage", covered=brief.number(s["covered_rentan"]),
+                          day=brief.date(s["coverage_date"]), basis=basis_words,
+                          rate=brief.percent(rate),
+                          rank=i18n.t("reports.rank_of", lang, rank=brief.number(s["rank"]),
+                                      ranked=brief.number(s["regencies_ranked"]))))
+    else:
+        messages.append(t("msg_no_coverage", name=short))
+    if target_rp:
+        messages.append(t("msg_cost", basis=basis_words, cost=brief.rupiah(target_rp),
+                          monthly=brief.rupiah(brief.monthly)))
+    last = plan.iloc[-1]
+    messages.append(t("msg_apbd", first=int(first["year"]), apbd=brief.rupiah(first["apbd_rp"]),
+                      workers=brief.number(first["target_workers"]), last=int(last["year"]),
+                      apbd_last=brief.rupiah(last["apbd_rp"]),
+                      workers_last=brief.number(last["target_workers"])))
+    if dbh is not None:
+        messages.append(t("msg_dbh", year=dbh["year"], amount=brief.rupiah(dbh["allocation"]),
+                          status=flag_words(dbh.get("flag"), lang) or t("official"),
+                          envelope=brief.rupiah(dbh["envelope"]),
+                          workers=brief.number(dbh["workers"])))
+    else:
+        messages.append(t("msg_no_dbh"))
+    messages.append(t("msg_chance", year=int(last["year"]),
+                      chance=chance_words(last["probability"], lang))
+                    if last["planned_apbd_rp"] is not None else t("msg_chance_unknown"))
+
+    # -- decision box --------------------------------------------------------------------------
+    y1 = int(first["year"])
+    per_year = " · ".join(f"{int(r.year)}: {brief.number(r.target_workers)}"
+                          for r in plan.itertuples())
+    decision = [
+        Figure1(t("dec_instrument"), t("dec_instrument_text")),
+        Figure1(t("dec_workers"), per_year, float(first["target_workers"]), "count"),
+    ]
+    for source in SOURCES_SHOWN:
+        value = float(first[f"{source}_rp"])
+        text = brief.rupiah(value)
+        if source == "dbh" and value == 0 and dbh is not None:
+            text = t("dec_dbh_zero", envelope=brief.rupiah(dbh["envelope"]))
+        elif source == "csr" and value == 0:
+            text = t("dec_csr_zero")
+        elif source == "dana_desa" and value == 0:
+            text = t("dec_dana_desa_zero", per_desa=brief.rupiah(brief.cost_of(100)))
+        decision.append(Figure1(t(f"dec_{source}", year=y1), text, value, "rupiah"))
+    decision.append(Figure1(t("dec_chance", year=int(last["year"])),
+                            chance_words(last["probability"], lang)
+                            if last["planned_apbd_rp"] is not None else t("chance_unknown"),
+                            last["probability"] if last["planned_apbd_rp"] is not None else None,
+                            "share"))
+    this_year = int(str(brief.as_of)[:4])
+    decision.append(Figure1(t("dec_when"), t("dec_when_text", next=y1, this=this_year)))
+    return Summary(
+        kicker=t("kicker", name=brief.name, day=brief.date(brief.as_of)),
+        title=title, lead=t("lead"), figures=figures[:4], messages=messages[:5],
+        decision=decision,
+        actions=[t("act_1", year=y1, apbd=brief.rupiah(first["apbd_rp"]), this=this_year),
+                 t("act_2"), t("act_3")],
+        labels=brief.summary_labels(),
+    )
