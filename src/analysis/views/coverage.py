@@ -43,7 +43,7 @@ def informal_explanation(row: Mapping[str, object], lang: str = "id") -> str:
         year=row["informal_population_year"],
         ratio=format_percent(row["informal_employment_ratio"], lang),
         share=format_percent(row["informal_share"], lang),
-        period=row["informal_period"],
+        period=_period_words(row["informal_period"], lang),
         result=format_number(row["target_informal"], lang),
     )
 
@@ -106,8 +106,17 @@ def set_aside_note(row: Mapping[str, object], lang: str = "id") -> str:
                   workers=numbers.format_number(float(workers), lang))
 
 
-def _day(value: object) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d") if pd.notna(value) else "–"
+def _period_words(period: object, lang: str) -> str:
+    """A Sakernas period ("2023-08", "2023-08-31") in words ("Agustus 2023", "31 Agustus 2023")."""
+    text = str(period or "")
+    if len(text) == 7:
+        return numbers.format_date(text + "-01", lang, "month")
+    return numbers.format_date(text, lang) if len(text) >= 10 else text
+
+
+def _day(value: object, lang: str = "id") -> str:
+    """A date in words ("1 Februari 2026"), "–" when missing."""
+    return numbers.format_date(value, lang) if pd.notna(value) else "–"
 
 
 def _row_note(row: pd.Series, lang: str) -> str:
@@ -217,7 +226,7 @@ def league_table(table: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
             i18n.t("coverage.col_change", lang): [
                 change(v) for v in rows["change_since_previous"]
             ],
-            i18n.t("coverage.col_date", lang): [_day(v) for v in rows["coverage_date"]],
+            i18n.t("coverage.col_date", lang): [_day(v, lang) for v in rows["coverage_date"]],
             i18n.t("coverage.col_notes", lang): row_notes(rows, lang).to_list(),
         }
     )
@@ -249,7 +258,7 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
         i18n.t(
             "coverage.story_data",
             lang,
-            as_of=_day(as_of) if as_of is not None else "–",
+            as_of=_day(as_of, lang) if as_of is not None else "–",
             with_data=numbers.format_number(len(has), lang),
             total=numbers.format_number(len(table), lang),
             no_data=numbers.format_number(len(table) - len(has), lang),
@@ -315,8 +324,8 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
     if len(has):
         lines.append(
             i18n.t("coverage.story_freshness", lang,
-                   oldest=_day(has["coverage_date"].min()),
-                   newest=_day(has["coverage_date"].max()))
+                   oldest=_day(has["coverage_date"].min(), lang),
+                   newest=_day(has["coverage_date"].max(), lang))
         )
     return "\n\n".join(lines)
 
