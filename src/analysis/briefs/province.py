@@ -90,6 +90,10 @@ class ProvinceBrief(Brief):
         measured = table["rate"].notna() & table["rank"].notna()
         unmeasured = has_target & ~measured
         monthly_year = budget_for(1, 12, "jkk-jkm", on=self.as_of)
+
+        def cost(workers: float) -> int:
+            return budget_for(int(workers), 12, "jkk-jkm", on=self.as_of) if workers >= 1 else 0
+
         gap_measured = float(table.loc[measured, "gap_workers"].sum())
         gap_unmeasured = float(table.loc[unmeasured, "target_village"].sum())
         target_all = float(table.loc[has_target, "target_village"].sum())
@@ -98,10 +102,8 @@ class ProvinceBrief(Brief):
             "total": len(table), "no_desa": int((~has_target).sum()),
             "reached": int((table.loc[measured, "rate"] >= 1).sum()),
             "gap_measured": gap_measured, "gap_unmeasured": gap_unmeasured,
-            "cost_measured": budget_for(int(gap_measured), 12, "jkk-jkm", on=self.as_of),
-            "cost_unmeasured": budget_for(int(gap_unmeasured), 12, "jkk-jkm", on=self.as_of),
-            "target_all": target_all,
-            "cost_target_all": budget_for(int(target_all), 12, "jkk-jkm", on=self.as_of),
+            "cost_measured": cost(gap_measured), "cost_unmeasured": cost(gap_unmeasured),
+            "target_all": target_all, "cost_target_all": cost(target_all),
             "per_worker_year": monthly_year,
         }
 

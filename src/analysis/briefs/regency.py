@@ -143,8 +143,9 @@ class RegencyBrief(Brief):
         return monthly_contribution("jkk-jkm", on=self.as_of)
 
     def cost_of(self, workers: float) -> int:
-        """Rupiah a year for the JKK+JKM contributions of ``workers`` (whole workers)."""
-        return budget_for(int(round(float(workers))), 12, "jkk-jkm", on=self.as_of)
+        """Rupiah a year for the JKK+JKM contributions of ``workers`` (whole workers; 0 → 0)."""
+        whole = int(round(float(workers)))
+        return budget_for(whole, 12, "jkk-jkm", on=self.as_of) if whole > 0 else 0
 
     def summary(self) -> Any:
         """Page 1: action title, key figures, key messages, decision box, recommendations."""
