@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.core import i18n
 from analysis.render.summary import Figure1, Summary
 from analysis.views.facts import flag_words
+from analysis.views.scenarios import year_table
 
 SOURCES_SHOWN = ("apbd", "dbh", "csr", "dana_desa")  # the decision box's rupiah, in this order
 
@@ -33,7 +34,7 @@ def chance_words(prob: float | None, lang: str) -> str:
 
 
 def plan_rows(an: Any) -> pd.DataFrame:
-    """The scenario as page 1 reads it: per year, target and rupiah by source, APBD needed.
+    """The scenario as page 1 reads it: the budget years from the next one, one APBD each.
 
     Parameters
     ----------
@@ -43,29 +44,28 @@ def plan_rows(an: Any) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``year, target_workers, apbd_rp`` (the one APBD figure of the year: the APBD needed of
-        the recommended mix), ``dbh_rp, csr_rp, dana_desa_rp`` (the other sources at their
-        central values), ``apbd_share_of_belanja``, ``belanja_rp`` (regional spending),
-        ``probability`` (of reaching the target
-        with the APBD budgeted in the scenario).
+        From the first budget year that can still be planned (``mix["first_year"]``): ``year,
+        target_workers``, ``apbd_rp`` (the APBD needed: the one APBD figure of the year, as in
+        ``analysis.views.scenarios.year_table``), ``apbd_budget_rp`` (budgeted today; NaN when
+        unknown), ``probability`` (of the target with the budgeted APBD; NaN when unknown),
+        ``dbh_rp, csr_rp, dana_desa_rp`` (the other sources at central values) and
+        ``belanja_rp`` (regional spending).
     """
+    years = year_table(an).set_index("year")
     table = an.table.set_index("year")
-    mix = {r["year"]: r for r in an.mix["years"]}
-    prob = an.simulation.probability_of_target()
+    first = int(an.mix.get("first_year") or years.index.min())
     rows = []
-    for year in table.index:
-        m = mix.get(year, {})
+    for year in [y for y in years.index if y >= first]:
         rows.append({
             "year": int(year),
-            "target_workers": float(table.at[year, "target_workers"]),
-            "apbd_rp": float(m.get("apbd_rp", table.at[year, "apbd_rp"])),
+            "target_workers": float(years.at[year, "target_workers"]),
+            "apbd_rp": float(years.at[year, "apbd_needed_rp"]),
+            "apbd_budget_rp": years.at[year, "apbd_budget_rp"],
+            "probability": years.at[year, "probability"],
             "dbh_rp": float(table.at[year, "dbh_rp"]),
             "csr_rp": float(table.at[year, "csr_rp"]),
             "dana_desa_rp": float(table.at[year, "dana_desa_rp"]),
-            "apbd_share_of_belanja": m.get("apbd_share_of_belanja"),
-            "belanja_rp": table.at[year, "belanja_rp"] if "belanja_rp" in table else None,
-            "planned_apbd_rp": m.get("planned_apbd_rp"),
-            "probability": float(prob.loc[year]) if year in prob.index else None,
+            "belanja_rp": table.at[year, "belanja_rp"],
         })
     return pd.DataFrame(rows)
 
@@ -155,9 +155,11 @@ def regency_page(brief: Any) -> Summary:
                           workers=brief.number(dbh["workers"])))
     else:
         messages.append(t("msg_no_dbh"))
+    known = pd.notna(last["apbd_budget_rp"]) and pd.notna(last["probability"])
     messages.append(t("msg_chance", year=int(last["year"]),
+                      budget=brief.rupiah(last["apbd_budget_rp"]),
                       chance=chance_words(last["probability"], lang))
-                    if last["planned_apbd_rp"] is not None else t("msg_chance_unknown"))
+                    if known else t("msg_chance_unknown"))
 
     # -- decision box --------------------------------------------------------------------------
     y1 = int(first["year"])
@@ -178,10 +180,9 @@ def regency_page(brief: Any) -> Summary:
             text = t("dec_dana_desa_zero", per_desa=brief.rupiah(brief.cost_of(100)))
         decision.append(Figure1(t(f"dec_{source}", year=y1), text, value, "rupiah"))
     decision.append(Figure1(t("dec_chance", year=int(last["year"])),
-                            chance_words(last["probability"], lang)
-                            if last["planned_apbd_rp"] is not None else t("chance_unknown"),
-                            last["probability"] if last["planned_apbd_rp"] is not None else None,
-                            "share"))
+                            chance_words(last["probability"], lang) if known
+                            else t("chance_unknown"),
+                            float(last["probability"]) if known else None, "share"))
     this_year = int(str(brief.as_of)[:4])
     decision.append(Figure1(t("dec_when"), t("dec_when_text", next=y1, this=this_year)))
     return Summary(

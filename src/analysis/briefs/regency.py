@@ -705,9 +705,9 @@ class RegencyBrief(Brief):
             workers = summary.get("target_informal")
         params = load_parameters()
         dbh = dbh_summary(self.code, self.as_of)
-        an = self._analysis
-        budgets = [r.get("planned_apbd_rp") for r in an.mix["years"]]
-        belanja = [b for b in (an.scenario.belanja_rp or []) if b]
+        years = year_table(self._analysis)
+        budgets = [b for b in years["apbd_budget_rp"] if pd.notna(b)]
+        belanja = [b for b in self._analysis.table["belanja_rp"] if pd.notna(b) and b]
         return regency_calculator(
             self.lang, workers=None if pd.isna(workers) else float(workers),
             desa=int(self.row["desa"]),
@@ -715,7 +715,7 @@ class RegencyBrief(Brief):
             dbh_allocation=dbh["allocation"] if dbh else None,
             dbh_other_share=float(params.get("dbh_sawit.other.max_share", self.as_of)),
             dbh_social_share=1.0,
-            budget=next((b for b in budgets if b is not None), None),
+            budget=budgets[0] if budgets else None,
             belanja=belanja[0] if belanja else None, on=self.as_of,
         )
 

@@ -33,6 +33,7 @@ _FORMATS = {
     "plan": "rupiah",
     "value": "plain",
     "path": "path",
+    "flags": "flags",
 }
 
 
@@ -47,6 +48,8 @@ def _format_value(name: str, value: Any, lang: str) -> Any:
         return _plain(value, lang)
     if kind == "path":
         return _path_words(value, lang)
+    if kind == "flags":
+        return _flag_words(value, lang)
     return value
 
 
@@ -280,7 +283,7 @@ def _budget_paragraph(an: Analysis, lang: str) -> str:
         if b:
             flags = _flag_words(b.get("flags", ""), lang)
             where = i18n.t("scenarios.story_budget_cases", lang, year=b["year"],
-                           cases=", ".join(b["case_ids"]), flags=f"; {flags}" if flags else "")
+                           cases=", ".join(b["case_ids"]), flags=f" ({flags})" if flags else "")
         else:
             flags = _flag_words(";".join(p.get("flag", "") for p in s.provenance
                                          if p["path"].startswith("funding.apbd.budget_rp")), lang)
@@ -397,7 +400,8 @@ def narrative(an: Analysis, lang: str = "id") -> str:
     """
     s, mix = an.scenario, an.mix
     t = an.table
-    title = f" ({s.title})" if s.title and s.title != "default" else ""
+    # The file's own title, quoted: it is the scenario author's words, in their language.
+    title = f" (“{s.title}”)" if s.title and s.title != "default" else ""
     parts = [i18n.t(
         "scenarios.story_intro", lang, regency=s.regency_name, start=s.start_year,
         end=s.year_list[-1], title=title,
