@@ -57,7 +57,7 @@ def test_2022_programmes_are_history(code, period):
 def test_dairi_dbh_2023_shown_with_its_year_beside_2026():
     text = _text(RegencyBrief("12.11", as_of=AS_OF).dbh())
     assert "| 2023 | Rp8.513.744.000 |" in text
-    assert "| 2026 | Rp1.508.376.000 |" in text and "UNCONFIRMED" in text
+    assert "| 2026 | Rp1.508.376.000 |" in text and "belum terkonfirmasi" in text  # in words
     # 1.496 (2026 × 20% / 201.600) to 8.446 (2023 × 20% / 201.600) palm workers a year.
     assert "1.496 sampai 8.446 pekerja sawit" in text
 

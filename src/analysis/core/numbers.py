@@ -8,11 +8,12 @@ too, so that one module owns both directions.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from analysis.core.i18n import check_lang
+from analysis.core.i18n import check_lang, t
 
 # Scale words, largest first. Indonesian budgets use juta/miliar/triliun; "ribu" is left out of
 # formatting because officials write thousands of rupiah in full ("Rp16.800").
@@ -140,10 +141,6 @@ def format_date(value: object, lang: str = "id", precision: str = "day") -> str:
     str
         The date in words; the input unchanged when it is not a date.
     """
-    import datetime as dt
-
-    from analysis.core.i18n import t
-
     if value is None or value != value or str(value) in ("", "NaT", "nan", "None"):
         return "–"
     if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
