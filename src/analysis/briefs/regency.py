@@ -481,11 +481,34 @@ class RegencyBrief(RegencyAnnex, Brief):
                 note=i18n.t("reports.scenario_table_note", lang, prob=prob),
                 lang=lang, sheet=i18n.t("reports.sheet_scenario", lang),
             ),
-            Figure(figures.scenario_variants(an.variants, lang, prob=an.mix["prob"],
-                                             regency=sc.regency_name),
-                   i18n.t("reports.variants_caption" if an.variants["variant"].str.endswith(
-                       "_what_if").any() else "reports.variants_caption_sourced", lang)),
+            self._variants_figure(),
         )
+
+    def _variants_figure(self) -> Any:
+        """The variants chart under a title that states its finding; a sentence instead of a
+        chart whose bars would all be the same (one variant only)."""
+        lang, an = self.lang, self._analysis
+        v = an.variants
+        name = an.scenario.regency_name
+        need = v[v["variant"] == "central"].set_index("year")["apbd_needed_rp"]
+        first, last = int(need.index.min()), int(need.index.max())
+        words = {"regency": name, "first": first, "last": last,
+                 "need_first": self.rupiah(need.loc[first]),
+                 "need_last": self.rupiah(need.loc[last])}
+        others = [n for n in dict.fromkeys(v["variant"]) if n != "central"]
+        if not others:
+            return Text(i18n.t("reports.variants_single", lang, **words))
+        at_last = v[v["year"] == last].set_index("variant")["apbd_needed_rp"]
+        lowest = at_last.drop("central").idxmin()
+        saving = float(at_last.loc["central"] - at_last.loc[lowest])
+        key = "variants_finding_saving" if saving > 0 else "variants_finding"
+        label = i18n.t(f"scenarios.variant_{lowest}", lang)
+        title = i18n.t(f"reports.{key}", lang, **words, saving=self.rupiah(saving),
+                       variant=label[:1].lower() + label[1:])
+        caption = ("reports.variants_caption" if v["variant"].str.endswith("_what_if").any()
+                   else "reports.variants_caption_sourced")
+        return Figure(figures.scenario_variants(v, lang, prob=an.mix["prob"], regency=name,
+                                                title=title), i18n.t(caption, lang))
 
     def benefits(self) -> Any:
         """Claims recorded as paid, then the model's expected benefits as a range beside them."""
