@@ -149,10 +149,19 @@ def regency_page(brief: Any) -> Summary:
                       apbd_last=brief.rupiah(last["apbd_rp"]),
                       workers_last=brief.number(last["target_workers"])))
     if dbh is not None:
+        # An unconfirmed newer figure never hides a confirmed older one: both, with the fall.
+        official = [e for e in dbh.get("series", []) if not e.get("flag")
+                    and e["year"] < dbh["year"]]
+        change = ""
+        if dbh.get("flag") and official:
+            base = official[-1]
+            change = t("msg_dbh_official", year=base["year"],
+                       amount=brief.rupiah(base["allocation"]),
+                       fall=brief.percent(1 - dbh["allocation"] / base["allocation"], 0))
         messages.append(t("msg_dbh", year=dbh["year"], amount=brief.rupiah(dbh["allocation"]),
                           status=flag_words(dbh.get("flag"), lang) or t("official"),
                           envelope=brief.rupiah(dbh["envelope"]),
-                          workers=brief.number(dbh["workers"])))
+                          workers=brief.number(dbh["workers"]), change=change))
     else:
         messages.append(t("msg_no_dbh"))
     known = pd.notna(last["apbd_budget_rp"]) and pd.notna(last["probability"])
