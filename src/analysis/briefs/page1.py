@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.core import i18n
 from analysis.render.summary import Figure1, Summary
+from analysis.views.coverage import month_text, set_aside_note
 from analysis.views.facts import flag_words
 from analysis.views.scenarios import year_table
 
@@ -70,6 +71,55 @@ def plan_rows(an: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def coverage_message(brief: Any, s: dict, basis: str, basis_words: str, measured: bool,
+                     ranked: bool) -> str:
+    """The coverage key message: the count the rate counts, or why there is no rate.
+
+    Parameters
+    ----------
+    brief : RegencyBrief
+        For formatting in the report language.
+    s : dict
+        ``regency_summary`` of the regency.
+    basis : {"village", "informal"}
+        The target page 1 names; ``basis_words`` says it in words.
+    measured, ranked : bool
+        Whether the basis has a rate, and a rank among the measurable kab/kota.
+
+    Returns
+    -------
+    str
+        Markdown. A measured rate comes with the workers it counts (``covered_<basis>``, not
+        a larger total) and, when others are protected too, the total apart; workers on record
+        without a rate (village officials only, or programmes that ended) are named as such,
+        never as "no data".
+    """
+    lang = brief.lang
+
+    def t(key: str, **kw: Any) -> str:
+        return i18n.t(f"page1.{key}", lang, **kw)
+
+    total = s.get("covered_total")
+    day = brief.date(s.get("coverage_date"), str(s.get("coverage_date_precision") or "day"))
+    if measured:
+        covered = s.get(f"covered_{basis}")
+        rank = (t("msg_rank", rank=i18n.t("reports.rank_of", lang, rank=brief.number(s["rank"]),
+                                          ranked=brief.number(s["regencies_ranked"])))
+                if ranked else "")
+        rest = (t("msg_coverage_rest", total=brief.number(total))
+                if pd.notna(total) and total > covered else t("msg_coverage_officials"))
+        return t("msg_coverage", covered=brief.number(covered), day=day, basis=basis_words,
+                 rate=brief.percent(s[f"rate_{basis}"]), rank=rank, rest=rest)
+    if s.get("status") == "past" and pd.notna(s.get("past_until")):
+        return t("msg_coverage_past", until=month_text(s["past_until"], lang))
+    if pd.notna(total) and total > 0:
+        return t("msg_coverage_uncounted", total=brief.number(total), day=day,
+                 basis=basis_words or t("basis_any"))
+    aside = set_aside_note(s, lang)  # a misprint set aside is said, not silently dropped
+    return t("msg_no_coverage", name=str(brief.row.get("short_name") or brief.name)) + (
+        f" {aside[:1].upper()}{aside[1:]}." if aside else "")
+
+
 def regency_page(brief: Any) -> Summary:
     """Page 1 of a regency brief (see the module docstring).
 
@@ -96,14 +146,18 @@ def regency_page(brief: Any) -> Summary:
     if target is None or pd.isna(target):
         target, basis = s.get("target_informal"), "informal"
     target_rp = brief.cost_of(target) if target is not None and pd.notna(target) else None
-    rate, gap = s.get("rate"), s.get("gap_workers")
+    # Rate, gap and count of the basis page 1 names (a kota without desa: the informal
+    # estimate), never the village rate beside the informal target; ranks exist only for the
+    # summary's own basis.
+    rate, gap = s.get(f"rate_{basis}"), s.get(f"gap_workers_{basis}")
     measured = rate is not None and pd.notna(rate) and gap is not None and pd.notna(gap)
+    ranked = s.get("target_basis") == basis and pd.notna(s.get("rank"))
     gap_rp = brief.cost_of(gap) if measured else target_rp
     short = str(brief.row.get("short_name") or brief.name)
     basis_words = t(f"basis_{basis}", target=brief.number(target)) if target_rp else ""
 
     # -- title, key figures ------------------------------------------------------------------
-    if measured and gap > 0:
+    if measured and (gap > 0 or basis != "village"):
         title = t("title_gap", name=short, gap=brief.number(gap), cost=brief.rupiah(gap_rp))
     elif measured:
         title = t("title_reached", name=short, rate=brief.percent(rate))
@@ -117,7 +171,11 @@ def regency_page(brief: Any) -> Summary:
         figures.append(Figure1(t("kf_rate", basis=basis_words), brief.percent(rate), rate,
                                "share"))
     else:
-        figures.append(Figure1(t("kf_rate_unknown", basis=basis_words), t("no_data"), None))
+        # Workers on record that no rate counts (officials only, or programmes that ended)
+        # are "not measured", not "no data": page 2 shows them.
+        recorded = pd.notna(s.get("covered_total")) or s.get("status") == "past"
+        figures.append(Figure1(t("kf_rate_unknown", basis=basis_words),
+                               t("not_measured" if recorded else "no_data"), None))
     if gap_rp is not None:
         figures.append(Figure1(t("kf_gap_cost" if measured else "kf_target_cost"),
                                brief.rupiah(gap_rp), gap_rp, "rupiah"))
@@ -131,20 +189,15 @@ def regency_page(brief: Any) -> Summary:
                            first["apbd_rp"], "rupiah"))
 
     # -- key messages --------------------------------------------------------------------------
-    messages = []
-    if measured:
-        messages.append(t("msg_coverage", covered=brief.number(s["covered_rentan"]),
-                          day=brief.date(s["coverage_date"]), basis=basis_words,
-                          rate=brief.percent(rate),
-                          rank=i18n.t("reports.rank_of", lang, rank=brief.number(s["rank"]),
-                                      ranked=brief.number(s["regencies_ranked"]))))
-    else:
-        messages.append(t("msg_no_coverage", name=short))
+    messages = [coverage_message(brief, s, basis, basis_words if target_rp else "", measured,
+                                 ranked)]
     if target_rp:
         messages.append(t("msg_cost", basis=basis_words, cost=brief.rupiah(target_rp),
                           monthly=brief.rupiah(brief.monthly)))
     last = plan.iloc[-1]
-    messages.append(t("msg_apbd", first=int(first["year"]), apbd=brief.rupiah(first["apbd_rp"]),
+    flat = (brief.rupiah(first["apbd_rp"]) == brief.rupiah(last["apbd_rp"])
+            and first["target_workers"] == last["target_workers"])
+    messages.append(t("msg_apbd_flat" if flat else "msg_apbd", first=int(first["year"]), apbd=brief.rupiah(first["apbd_rp"]),
                       workers=brief.number(first["target_workers"]), last=int(last["year"]),
                       apbd_last=brief.rupiah(last["apbd_rp"]),
                       workers_last=brief.number(last["target_workers"])))

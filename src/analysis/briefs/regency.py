@@ -182,7 +182,8 @@ class RegencyBrief(RegencyAnnex, Brief):
                                  "warning"))
         else:
             refs = self.ref(*str(summary.get("coverage_sources") or "").split(";"))
-            day = self.date(summary["coverage_date"])
+            day = self.date(summary["coverage_date"],
+                            str(summary.get("coverage_date_precision") or "day"))
             key_figures = [(self.number(summary["covered_total"]),
                             i18n.t("reports.kf_covered", lang, day=day))]
             if pd.notna(summary["rate"]):

@@ -133,6 +133,23 @@ def count_of(rows: pd.DataFrame) -> float:
     return float(sum(sum_facts(part) for _, part in rows.groupby(["segment", "_date"])))
 
 
+def date_precision(rows: pd.DataFrame, when: pd.Timestamp) -> str:
+    """How precisely the facts dated ``when`` know their date: "day", "month" or "year".
+
+    A year-only fact is stored on 1 January; printed as "1 Januari 2025" it would claim a day
+    the source never gave. The finest precision among the facts on that date wins (a source
+    that names the day knows it).
+    """
+    if "date_precision" not in rows:
+        return "day"
+    given = {str(p) if isinstance(p, str) and p else "day"
+             for p in rows.loc[rows["_date"] == when, "date_precision"]}
+    for precision in ("day", "month", "year"):
+        if precision in given:
+            return precision
+    return "day"
+
+
 def _group_facts(current: pd.DataFrame) -> pd.DataFrame:
     """The facts behind every output group of one area: officials, contract staff, and the
     vulnerable workers as the informal basis counts them."""
@@ -224,7 +241,8 @@ def covered_by_segment(
     current = rows[rows["state"] == CURRENT]
     columns = ["area_code", *(f"covered_{s}" for s in SEGMENTS), "covered_total",
                "covered_rentan", "covered_informal", "covered_village", "flags_informal",
-               "flags_village", "coverage_date", "coverage_flags", "coverage_sources"]
+               "flags_village", "coverage_date", "coverage_date_precision", "coverage_flags",
+               "coverage_sources"]
     records = []
     for area, area_rows in current.groupby("area_code", sort=True):
         used = _group_facts(area_rows)
@@ -240,6 +258,7 @@ def covered_by_segment(
             record[f"flags_{basis}"] = flags_of(chosen["flag"])
         record["covered_rentan"] = record["covered_informal"]
         record["coverage_date"] = used["_date"].max()
+        record["coverage_date_precision"] = date_precision(used, record["coverage_date"])
         record["coverage_flags"] = flags_of(used["flag"])
         record["coverage_sources"] = ";".join(sorted(set(used["source_id"].dropna())))
         records.append(record)
