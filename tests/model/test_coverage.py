@@ -376,6 +376,18 @@ def test_informal_explanation_in_both_languages():
     assert coverage_views.informal_explanation({"informal_method": ""}, "id") == ""
 
 
+def test_informal_figure_from_data_cites_by_number_and_dates_in_words():
+    # Kota Medan's 214.555 comes from a source dated February 2025: the reader sees the month in
+    # words and the endnote number, never "2025-02" or the source key.
+    row = {"informal_method": "data", "informal_period": "2025-02",
+           "informal_source": "analisasumut-25498"}
+    text = coverage_views.informal_explanation(row, "id", cite=lambda sid: "[4]")
+    assert text == "jumlah pekerja informal menurut sumber, Februari 2025 [4]"
+    bare = coverage_views.informal_explanation(row, "en")
+    assert bare == "number of informal workers as given by the source, February 2025"
+    assert "analisasumut" not in bare and "2025-02" not in bare
+
+
 def test_facts_used_table_agrees_with_the_count():
     # Labuhanbatu 2025 in miniature on 2025-06-01: a mixed total of 14.300 (DBH Sawit + APBD),
     # the 7.500 village workers of the same year, and 1.500 DBH palm workers of 2024-09-11

@@ -232,7 +232,8 @@ class RegencyBrief(RegencyAnnex, Brief):
                 parts.append(Callout(i18n.t("reports.coverage_over", lang,
                                             basis=i18n.t(f"reports.basis_{basis}", lang),
                                             reason=reason)))
-        informal = informal_explanation(summary, lang)
+        informal = informal_explanation(
+            summary, lang, cite=lambda sid: markdown_escape(self.ref(sid)))
         if informal:
             parts.append(Text(i18n.t("reports.informal_note", lang, note=informal)))
         parts.append(self._segments())

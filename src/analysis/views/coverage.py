@@ -7,7 +7,7 @@ it, in Indonesian (default) or English, through ``analysis.core.i18n`` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -15,7 +15,8 @@ from analysis.core import i18n, numbers
 from analysis.model.coverage import NO_DATA, OK, PAST, ranked
 
 
-def informal_explanation(row: Mapping[str, object], lang: str = "id") -> str:
+def informal_explanation(row: Mapping[str, object], lang: str = "id",
+                         cite: Callable[[str], str] | None = None) -> str:
     """How a regency's informal-worker figure was obtained, in the report language.
 
     Parameters
@@ -24,6 +25,9 @@ def informal_explanation(row: Mapping[str, object], lang: str = "id") -> str:
         A row of ``coverage_table`` (or ``regency_summary``).
     lang : {"id", "en"}
         Report language.
+    cite : callable, optional
+        Turns a ``source_id`` into the reader's citation (a brief's "[3]"); without it the
+        source is left out, never printed as a key.
 
     Returns
     -------
@@ -33,8 +37,12 @@ def informal_explanation(row: Mapping[str, object], lang: str = "id") -> str:
     t, format_number, format_percent = i18n.t, numbers.format_number, numbers.format_percent
     method = row.get("informal_method")
     if method == "data":
-        return t("coverage.informal_from_data", lang, period=row.get("informal_period", ""),
-                 source=row.get("informal_source", ""))
+        # A "2025-02" period in words ("Februari 2025"); the source as its endnote number.
+        source = str(row.get("informal_source") or "")
+        ref = cite(source) if cite and source else ""
+        return t("coverage.informal_from_data", lang,
+                 period=_period_words(row.get("informal_period", ""), lang),
+                 ref=f" {ref}" if ref else "")
     if method != "A01":
         return ""
     return t(
