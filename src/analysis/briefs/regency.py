@@ -62,7 +62,7 @@ from analysis.views.dbh_sawit import (
     series_frame,
     set_aside_sentences,
 )
-from analysis.views.facts import flag_words, quoted
+from analysis.views.facts import flag_words, known_funding, quoted
 from analysis.views.scenarios import benefit_sentences, year_table
 from analysis.views.scenarios import narrative as scenario_narrative
 
@@ -311,7 +311,7 @@ class RegencyBrief(RegencyAnnex, Brief):
         """
         lang = self.lang
         cases = load_table("payment_cases")
-        cases = cases[cases["area_code"] == self.code]
+        cases = known_funding(cases[cases["area_code"] == self.code])
         if cases.empty:
             return None
         keys = ["year", "segment", "workers", "budget_rp", "funding_source", "flag"]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pandas as pd
+
 from analysis.core import i18n
 
 # Flags in the order a reader needs them: what the fact is (a plan, an estimate) before how sure
@@ -94,3 +96,43 @@ def quoted(note: Any, lang: str = "id") -> str:
     """The quotations of a note as the report prints them: “…”; “…” (empty when none)."""
     open_q, close_q = i18n.t("facts.quote_open", lang), i18n.t("facts.quote_close", lang)
     return "; ".join(f"{open_q}{q}{close_q}" for q in quotations(note))
+
+
+def known_funding(cases: Any, keys: tuple[str, ...] = ("year", "segment", "workers",
+                                                          "budget_rp", "flag")) -> Any:
+    """Payment rows whose funding source is "unknown" take the one known source of the same
+    payment: same year, group, workers, budget and flag told by another source that names it.
+
+    A source that does not say who paid is not a second payment; without this, Pakpak Bharat's
+    4.979 THL and 498 perangkat desa of 2025 appeared twice ("tidak disebut" and "APBD") under
+    a note saying each payment is written once. An unknown row stays unknown when no other row
+    matches, or when the matches name different sources.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Rows of ``payment_cases`` with ``funding_source`` and the ``keys`` columns.
+    keys : tuple of str
+        The columns that identify one payment.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``funding_source`` filled where the rule applies.
+    """
+    out = cases.copy()
+    if out.empty:
+        return out
+
+    def key(row: Any) -> tuple:
+        return tuple(None if pd.isna(v) else v for v in (row[k] for k in keys))
+
+    known: dict[tuple, set] = {}
+    for _, row in out.iterrows():
+        if row["funding_source"] != "unknown":
+            known.setdefault(key(row), set()).add(row["funding_source"])
+    for index, row in out.iterrows():
+        named = known.get(key(row), set())
+        if row["funding_source"] == "unknown" and len(named) == 1:
+            out.at[index, "funding_source"] = next(iter(named))
+    return out
