@@ -315,13 +315,13 @@ def test_benefit_ratio_is_printed_as_a_range(params):
     per_1000 = pd.DataFrame({"metric": ["jkm_deaths", "total_rp"], "low": [2.0, 89_625_000],
                              "central": [2.857, 135_000_000], "high": [4.0, 223_100_000]})
     first, model = views.benefit_sentences(per_1000, table, "id")
-    assert "2,00–4,00 (nilai tengah 2,86) kematian JKM" in first
+    assert "2,00–4,00 (perkiraan utama 2,86) kematian JKM" in first
     # Four years of 201.600.000 = Rp806,4 juta of contributions. In year 4 JKM deaths carry
     # scholarships too. Low: 3 × 89.625.000 + 1.000 × (89.625 + 0,002 × 0,25 × 10.000.000 =
     # 94.625) = 363.500.000 → 0,45 per rupiah; central 3 × 135.000.000 + 163.571.428,6 =
     # 568.571.428,6 → 0,71; high 3 × 223.100.000 + 1.000 × (223.100 + 0,004 × 0,75 ×
     # 174.000.000 = 745.100) = 1.414.400.000 → 1,75.
-    assert "Rp0,45–1,75 (nilai tengah 0,71) per rupiah iuran" in model
+    assert "Rp0,45–1,75 (perkiraan utama 0,71) per rupiah iuran" in model
     # A range whose ends print the same is one figure.
     assert views.span(5, 5, 5, "id") == "5"
 

@@ -430,7 +430,7 @@ def narrative(an: Analysis, lang: str = "id") -> str:
 
 def span(low: float, central: float, high: float, lang: str = "id", decimals: int = 0,
          money: bool = False) -> str:
-    """"low–high (nilai tengah central)"; one figure when the two ends print the same.
+    """"low–high (perkiraan utama central)"; one figure when the two ends print the same.
 
     Parameters
     ----------
@@ -446,7 +446,7 @@ def span(low: float, central: float, high: float, lang: str = "id", decimals: in
     Returns
     -------
     str
-        e.g. "Rp53,38 juta–Rp537,22 juta (nilai tengah Rp129,2 juta)".
+        e.g. "Rp53,38 juta–Rp537,22 juta (perkiraan utama Rp129,2 juta)".
     """
     def fmt(x: float) -> str:
         return format_rupiah(x, lang) if money else format_number(x, lang, decimals)
