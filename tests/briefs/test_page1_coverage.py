@@ -77,6 +77,8 @@ def test_page_two_tile_keeps_a_year_only_date():
     text = repr(RegencyBrief("12.10", as_of=AS_OF).coverage())
     # The 14.300 of 2025 is a year-only fact: "(2025)", never "1 Januari 2025".
     assert "pekerja terlindungi (2025)" in text and "1 Januari 2025" not in text
+    # The 100,0% tile beside 14.300 says it counts the 7.500 village-programme workers.
+    assert "7.500 pekerja program desa dihitung" in text
 
 
 def test_date_precision_finest_on_the_newest_date():

@@ -187,8 +187,12 @@ class RegencyBrief(RegencyAnnex, Brief):
             key_figures = [(self.number(summary["covered_total"]),
                             i18n.t("reports.kf_covered", lang, day=day))]
             if pd.notna(summary["rate"]):
-                key_figures.append((self.percent(summary["rate"]),
-                                    i18n.t("reports.kf_rate", lang)))
+                # The tile beside the total says which part of it the rate counts.
+                counted = summary.get("covered")
+                label = (i18n.t("reports.kf_rate_counted", lang, covered=self.number(counted))
+                         if pd.notna(counted) and counted != summary["covered_total"]
+                         else i18n.t("reports.kf_rate", lang))
+                key_figures.append((self.percent(summary["rate"]), label))
             if pd.notna(summary["rank"]):
                 key_figures.append((
                     i18n.t("reports.kf_rank_value", lang, rank=self.number(summary["rank"]),
