@@ -197,7 +197,8 @@ def regency_page(brief: Any) -> Summary:
     last = plan.iloc[-1]
     flat = (brief.rupiah(first["apbd_rp"]) == brief.rupiah(last["apbd_rp"])
             and first["target_workers"] == last["target_workers"])
-    messages.append(t("msg_apbd_flat" if flat else "msg_apbd", first=int(first["year"]), apbd=brief.rupiah(first["apbd_rp"]),
+    messages.append(t("msg_apbd_flat" if flat else "msg_apbd", first=int(first["year"]),
+                      apbd=brief.rupiah(first["apbd_rp"]),
                       workers=brief.number(first["target_workers"]), last=int(last["year"]),
                       apbd_last=brief.rupiah(last["apbd_rp"]),
                       workers_last=brief.number(last["target_workers"])))
