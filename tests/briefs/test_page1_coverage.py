@@ -91,3 +91,13 @@ def test_date_precision_finest_on_the_newest_date():
     rows.loc[0, "date_precision"] = ""  # empty is read as a day
     assert date_precision(rows, day) == "day"
     assert date_precision(rows.drop(columns="date_precision"), day) == "day"
+
+
+def test_the_chance_names_the_budget_year_it_rests_on():
+    page = RegencyBrief("12.12", as_of=AS_OF).summary()
+    chance = next(m for m in page.messages if m.startswith("**Peluang:**"))
+    # Toba: case S7 pays 7.000 workers × Rp200.000 = Rp1.400.000.000 in TA 2024 and again in TA
+    # 2025 (period ending 31 Desember 2025). On 1 Februari 2026 the newest recorded APBD year is
+    # 2025, a closed year: the chance says "TA 2025", never "spent today".
+    assert "TA 2025" in chance and "Rp1,4 miliar" in chance
+    assert "saat ini" not in chance

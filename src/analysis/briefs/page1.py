@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.core import i18n
+from analysis.model.scenarios import current_apbd
 from analysis.render.summary import Figure1, Summary
 from analysis.views.coverage import month_text, set_aside_note
 from analysis.views.facts import flag_words
@@ -219,8 +220,12 @@ def regency_page(brief: Any) -> Summary:
     else:
         messages.append(t("msg_no_dbh"))
     known = pd.notna(last["apbd_budget_rp"]) and pd.notna(last["probability"])
+    # The budget rests on the newest recorded APBD year, which may be a closed year: say which,
+    # so "today's budget" never contradicts a programme the evidence pages show as ended.
+    spent = current_apbd(brief.code, brief.as_of) if known else None
     messages.append(t("msg_chance", year=int(last["year"]),
                       budget=brief.rupiah(last["apbd_budget_rp"]),
+                      budget_year=spent["year"] if spent else int(first["year"]),
                       chance=chance_words(last["probability"], lang))
                     if known else t("msg_chance_unknown"))
 
