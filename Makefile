@@ -48,7 +48,7 @@ benchmark: $(STAMP) ## Run the benchmark scripts (results go in docs/benchmarks.
 	@for f in benchmarks/bench_*.py; do echo ">> $$f"; $(BIN)/python $$f || exit 1; done
 
 clean-reports: ## Delete generated reports (they can be rebuilt)
-	rm -rf reports/*/ reports/manifest.json reports/*.log
+	rm -rf reports/*/ reports/manifest.json reports/index.html reports/*.log
 
 clean: clean-reports ## Delete the virtual environment and generated files
 	rm -rf $(VENV) build src/*.egg-info

@@ -27,6 +27,8 @@ NOT_RUN = {
     "make venv": "installs the environment",
     "make strip": "rewrites the notebooks in place; tests/test_strip.py runs it on a copy",
     ".venv/bin/jupyter lab": "starts a server",
+    ".venv/bin/python -m analysis reports --province": "builds a whole province (39 reports) or "
+    "the country (553); tests/build/test_national.py builds Kalimantan Utara",
 }
 # What the commands read, copied into the folder they run in.
 COPIED = ("Makefile", "pyproject.toml", "notebooks", "data", "tests/fixtures/data/import")

@@ -22,6 +22,39 @@ from analysis.render.blocks import Column, Section, Table, Text
 from analysis.render.markup import is_web_url, markdown_escape
 from analysis.views import figures
 
+HEADLINE_KEYS = ("status", "covered_total", "covered_rentan", "coverage_date", "target_village",
+                 "target_informal", "target_declared", "rate", "gap_workers", "gap_rp_year",
+                 "rank", "regencies_ranked", "has_unconfirmed", "has_estimate")
+
+
+def headline(summary: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures of a kab/kota for the manifest and the report site (raw values).
+
+    Parameters
+    ----------
+    summary : dict
+        From ``analysis.model.coverage.regency_summary`` (or a row of the coverage table).
+
+    Returns
+    -------
+    dict
+        ``HEADLINE_KEYS`` present in ``summary``; missing values become None, dates ISO text.
+    """
+    out: dict[str, Any] = {}
+    for key in HEADLINE_KEYS:
+        if key not in summary:
+            continue
+        value = summary[key]
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            out[key] = None
+        elif hasattr(value, "isoformat"):
+            out[key] = value.isoformat()[:10]
+        elif hasattr(value, "item"):
+            out[key] = value.item()
+        else:
+            out[key] = value
+    return out
+
 
 def setup() -> None:
     """Prepare a report notebook: the shared chart style."""
@@ -37,13 +70,21 @@ class Brief:
         Report language.
     as_of : str, optional
         ISO date: use only data known on that date; the newest dated fact when omitted.
+    area : str, optional
+        The code of the area the brief is about (kab/kota, province, or ``"ID"``); it dates the
+        brief (``data_date``).
     """
 
-    def __init__(self, lang: str = "id", as_of: str | None = None) -> None:
+    def __init__(self, lang: str = "id", as_of: str | None = None,
+                 area: str | None = None) -> None:
         self.lang = i18n.check_lang(lang)
-        # Every section computes on the date the footer prints, so a narrative never says
-        # "per <today>" above a stamp saying "data per <newest fact>".
+        # Every section computes on one cut-off for the whole build (the newest dated fact, or
+        # the date asked for), so ranks and province figures agree across briefs.
         self.as_of = newest_fact_date(as_of)
+        # The cover and footer date the brief by its own area's data: the newest fact about
+        # it, else the national table it reads. A Jawa Timur brief is not dated by a North
+        # Sumatra fact.
+        self.data_date = newest_fact_date(as_of, area) if area else self.as_of
         # Sources in the order the report first cites them: their number is the endnote's.
         self.cited: dict[str, int] = {}
         self.assumption_ids: set[str] = set()

@@ -254,7 +254,7 @@ def regency_page(brief: Any) -> Summary:
     this_year = int(str(brief.as_of)[:4])
     decision.append(Figure1(t("dec_when"), t("dec_when_text", next=y1, this=this_year)))
     return Summary(
-        kicker=t("kicker", name=brief.name, day=brief.date(brief.as_of)),
+        kicker=t("kicker", name=brief.name, day=brief.date(brief.data_date)),
         title=title, lead=t("lead"), figures=figures[:4], messages=messages[:5],
         decision=decision,
         actions=[t("act_1", year=y1, apbd=brief.rupiah(first["apbd_rp"]), this=this_year),

@@ -20,15 +20,44 @@ from analysis.core import i18n
 from analysis.data.parameters import load_parameters
 from analysis.data.tables import regencies
 from analysis.model.contributions import budget_for
-from analysis.model.coverage import OK, coverage_table, ranked, village_targets
+from analysis.model.coverage import NO_DATA, OK, coverage_table, ranked, village_targets
 from analysis.model.dbh_sawit import dbh_summary
 from analysis.model.province import programme_totals, province_programme
-from analysis.render.blocks import Column, Figure, ReportMeta, Section, Table, Text
+from analysis.render.blocks import Callout, Column, Figure, ReportMeta, Section, Table, Text
 from analysis.render.summary import Figure1, Summary
 from analysis.views import figures
 from analysis.views.coverage import narrative, row_notes
 from analysis.views.dbh_sawit import year_cell
 from analysis.views.facts import flag_words
+
+# The source of data/raw/regency_boundaries.geojson (its sidecar names it): cited under the map.
+BOUNDARY_SOURCE = "ref-github-cahyadsn-wilayah-boundaries"
+
+
+def province_headline(table: pd.DataFrame) -> dict[str, Any]:
+    """Headline figures of a province for the manifest and the report site (raw values).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The province's coverage table (``analysis.model.coverage.coverage_table``).
+
+    Returns
+    -------
+    dict
+        ``regencies``, ``with_data`` (kab/kota with current coverage data), ``covered_rentan`` (their
+        vulnerable workers covered, summed; None when no kab/kota has data) and
+        ``target_village`` (sum over kab/kota with desa).
+    """
+    with_data = table["status"] == OK  # current data (not ended programmes)
+    covered = table.loc[with_data, "covered_rentan"].dropna()
+    return {
+        "regencies": int(len(table)),
+        "with_data": int(with_data.sum()),
+        "covered_rentan": float(covered.sum()) if len(covered) else None,
+        "target_village": float(table["target_village"].sum(min_count=1))
+        if table["target_village"].notna().any() else None,
+    }
 
 
 class ProvinceBrief(Brief):
@@ -42,11 +71,16 @@ class ProvinceBrief(Brief):
         Report language.
     as_of : str, optional
         ISO date: use only data known on that date.
+    map_style : {"choropleth", "tiles"}
+        The coverage map: real boundaries (default) or the tile grid.
     """
 
     def __init__(self, province_code: str = "12", lang: str = "id",
-                 as_of: str | None = None) -> None:
-        super().__init__(lang, as_of)
+                 as_of: str | None = None, map_style: str = "choropleth") -> None:
+        super().__init__(lang, as_of, area=str(province_code))
+        if map_style not in ("choropleth", "tiles"):
+            raise ValueError(f"map_style must be 'choropleth' or 'tiles', got {map_style!r}")
+        self.map_style = map_style
         self.code = str(province_code)
         self.regencies = regencies(self.code)
         if self.regencies.empty:
@@ -59,7 +93,7 @@ class ProvinceBrief(Brief):
         return ReportMeta(
             kind="province", code=self.code, title=i18n.t("reports.title_province", self.lang),
             area=i18n.t("reports.province_area", self.lang, name=name), province=name,
-            as_of=self.as_of, lang=self.lang,
+            as_of=self.data_date, lang=self.lang, headline=province_headline(self._table),
         )
 
     @property
@@ -190,7 +224,7 @@ class ProvinceBrief(Brief):
                   measured=self.number(g["measured"]),
                   cost=self.rupiah(g["cost_measured"] + g["cost_unmeasured"]))
         return Summary(
-            kicker=t("kicker", name=self.name, day=self.date(self.as_of)),
+            kicker=t("kicker", name=self.name, day=self.date(self.data_date)),
             title=title, lead=t("lead"), figures=figures[:4], messages=messages[:5],
             decision=decision, actions=[t("act_1"), t("act_2"), t("act_3")],
             labels=self.summary_labels(),
@@ -320,8 +354,12 @@ class ProvinceBrief(Brief):
                         for r, ok in zip(shown["rank"], is_ranked, strict=True)],
         )
         of = int(table["rank"].notna().sum())
+        dated = table.copy()
+        # The narrative's "per <date>" is the cover's date: the newest fact of this province
+        # (every fact it counts is on or before it).
+        dated.attrs["as_of"] = pd.Timestamp(self.data_date)
         return Section(
-            Text(narrative(table, lang)),
+            Text(narrative(dated, lang)),
             Table(
                 shown,
                 [Column("rank_value", "#", "count", width="auto"),
@@ -339,17 +377,26 @@ class ProvinceBrief(Brief):
                 lang=lang, sheet=i18n.t("reports.sheet_league", lang),
                 sources=[s for v in table["coverage_sources"].dropna() for s in str(v).split(";")],
             ),
+            # Without any coverage data the chart would be a column of "no data" bars: the
+            # sentence above says so, and the table gives the targets.
             Figure(figures.coverage_by_regency(table, lang=lang),
-                   i18n.t("reports.league_caption", lang)),
+                   i18n.t("reports.league_caption", lang))
+            if (table["status"] != NO_DATA).any() else None,
         )
 
     def coverage_map(self) -> Any:
-        """Tile map of coverage against the village target."""
-        return Figure(figures.coverage_map(self._table, lang=self.lang),
-                      i18n.t("reports.map_caption", self.lang), width="85%", height="11cm")
+        """Map of coverage against the village target: real boundaries, or the tile grid."""
+        caption = "reports.map_caption" if self.map_style == "choropleth" else \
+            "reports.map_caption_tiles"
+        if self.map_style == "choropleth":
+            self._use(BOUNDARY_SOURCE)
+        return Figure(figures.coverage_map(self._table, lang=self.lang, style=self.map_style),
+                      i18n.t(caption, self.lang), width="85%", height="11cm")
 
     def gaps(self) -> Any:
-        """Cost of closing each kab/kota's gap per year."""
+        """Cost of closing each kab/kota's gap per year (a note when no gap can be measured)."""
+        if not self._table["gap_rp_year"].notna().any():
+            return Callout(i18n.t("national.gaps_none", self.lang))
         return Figure(figures.gap_cost(self._table, lang=self.lang),
                       i18n.t("reports.gap_caption", self.lang), height="10cm")
 
@@ -372,7 +419,9 @@ class ProvinceBrief(Brief):
                 f"{self.number(dbh['workers_low'])}–{self.number(dbh['workers_high'])}",
             })
         if not rows:
-            return Text(i18n.t("reports.dbh_none", lang, name=self.code))
+            name = i18n.t("reports.province_area", lang,
+                          name=str(self.regencies["province_name"].iloc[0]))
+            return Text(i18n.t("reports.dbh_none", lang, name=name))
         years = sorted(years)
         frame = pd.DataFrame([
             {"name": r["name"], **{f"y{y}": year_cell(r["by_year"].get(y), lang) for y in years},

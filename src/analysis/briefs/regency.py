@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.briefs.annex import RegencyAnnex, _code_label, _precisions, _when
-from analysis.briefs.base import Brief
+from analysis.briefs.base import Brief, headline
 from analysis.briefs.page1 import regency_page
 from analysis.core import i18n, numbers
 from analysis.core.numbers import format_date
@@ -90,8 +90,9 @@ class RegencyBrief(RegencyAnnex, Brief):
         self, regency_code: str, lang: str = "id", as_of: str | None = None,
         scenario_file: str | None = None,
     ) -> None:
-        super().__init__(lang, as_of)
-        self.code = resolve_regency(str(regency_code))
+        code = resolve_regency(str(regency_code))
+        super().__init__(lang, as_of, area=code)
+        self.code = code
         table = regencies(self.code.split(".")[0])
         self.row = table.set_index("regency_code").loc[self.code]
         self.scenario_file = scenario_file
@@ -124,7 +125,7 @@ class RegencyBrief(RegencyAnnex, Brief):
         return ReportMeta(
             kind="regency", code=self.code, title=i18n.t("reports.title_regency", self.lang),
             area=self.name, province=str(self.row["province_name"]),
-            as_of=self.as_of, lang=self.lang,
+            as_of=self.data_date, lang=self.lang, headline=headline(self._summary),
         )
 
     def villages(self) -> Any:

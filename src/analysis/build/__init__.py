@@ -1,8 +1,10 @@
 """The scheduled batch: run the report notebooks for every kab/kota and the province, render them.
 
 ``python -m analysis reports`` executes ``notebooks/03_regency_report.ipynb`` once per kab/kota
-and ``notebooks/04_province_overview.ipynb`` once per province with papermill, then turns each
-executed notebook into PDF, HTML and XLSX (``analysis.render``). Built for scheduled use:
+and ``notebooks/04_province_overview.ipynb`` once per province (any of the 38; ``--province all``
+adds ``notebooks/05_national_overview.ipynb``) with papermill, then turns each executed notebook
+into PDF, HTML and XLSX (``analysis.render``) and writes the report site ``index.html``
+(``site``). Built for scheduled use:
 
 - Notebooks run in a pool of worker processes (``--jobs``, default 2). Each worker imports the
   analysis once and executes many notebooks in-process (``analysis.build.engine``): no kernel
@@ -18,8 +20,12 @@ executed notebook into PDF, HTML and XLSX (``analysis.render``). Built for sched
 - A lock file (``<out>/.lock``) stops two runs from writing the same folder; the second run
   exits at once with code 3 (``guard``).
 
-Outputs: ``<out>/<lang>/<code>_<slug>.{pdf,html,xlsx,ipynb}``, ``<out>/manifest.json`` and
-``<out>/build.log``. Modules: ``jobs`` (the plan), ``fingerprint`` (input hashes), ``manifest``,
-``guard`` (lock, log, time limit), ``engine`` (in-process papermill engine) and ``runner`` (workers
-and the run). This package does not import ``engine`` (nor IPython): only the worker processes do.
+- ``--scheduler ADDRESS`` runs the same reports on a Dask cluster (``executors``) with the same
+  manifest, skipping, isolation and atomic writes.
+
+Outputs: ``<out>/<lang>/<code>_<slug>.{pdf,html,xlsx,ipynb}``, ``<out>/manifest.json``,
+``<out>/build.log`` and ``<out>/index.html``. Modules: ``jobs`` (the plan), ``fingerprint``
+(input hashes), ``manifest``, ``guard`` (lock, log, time limit), ``engine`` (in-process papermill
+engine), ``runner`` (workers and the run), ``executors`` (the Dask option) and ``site`` (the
+report site). This package does not import ``engine`` (nor IPython): only the worker processes do.
 """

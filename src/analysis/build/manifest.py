@@ -29,10 +29,10 @@ def load_manifest(out: Path) -> dict[str, dict[str, Any]]:
 
 def write_manifest(out: Path, entries: dict[str, dict[str, Any]], version: str) -> None:
     """Write ``manifest.json`` atomically, reports sorted by language, kind and code."""
-    order = {"province": 0, "regency": 1}
+    order = {"national": 0, "province": 1, "regency": 2}
     reports = sorted(
         entries.values(),
-        key=lambda e: (e.get("language", ""), order.get(e.get("kind"), 2), e.get("code", "")),
+        key=lambda e: (e.get("language", ""), order.get(e.get("kind"), 3), e.get("code", "")),
     )
     content = {
         "schema": MANIFEST_SCHEMA,

@@ -11,10 +11,16 @@ its own report and is replaced; a report still running after its time limit plus
 ``KILL_GRACE_S`` is killed (the in-worker alarm covers notebook execution *and* rendering, but
 cannot interrupt the Typst compiler mid-call). SIGTERM or SIGINT stops the workers, writes the
 manifest and releases the lock before the run ends (exit code 1).
+
+With ``scheduler`` the reports run on a Dask cluster instead (``analysis.build.executors``): the
+same ``build_one`` stages the files there, and this process commits and records them as above.
+At the end of every run the report site ``index.html`` is written from the manifest
+(``analysis.build.site``).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -28,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis import render
-from analysis.build import fingerprint
+from analysis.build import executors, fingerprint
+from analysis.build import site as report_site
 from analysis.build.guard import (
     BUILD_LOG,
     DEFAULT_TIMEOUT_S,
@@ -38,13 +45,20 @@ from analysis.build.guard import (
     peak_rss_mb,
     time_limit,
 )
-from analysis.build.jobs import FORMATS, PROVINCE_NOTEBOOK, REGENCY_NOTEBOOK, Job, plan_jobs
+from analysis.build.jobs import (
+    FORMATS,
+    NATIONAL_NOTEBOOK,
+    PROVINCE_NOTEBOOK,
+    REGENCY_NOTEBOOK,
+    Job,
+    plan_jobs,
+)
 from analysis.build.manifest import MANIFEST, is_unchanged, load_manifest, write_manifest
 from analysis.build.workers import STARTED, WorkerPool, watch_lifeline
 from analysis.core import config
 from analysis.core.errors import UserError
 from analysis.core.files import atomic_write, sha256_bytes, stage_file
-from analysis.render.notebook import notebook_bytes
+from analysis.render.notebook import notebook_bytes, report_meta
 from analysis.render.stamp import make_stamp
 
 EXIT_OK = 0
@@ -64,6 +78,9 @@ def _worker_init() -> None:
     from analysis.build import engine
 
     engine.get_shell()
+    # The engine collects garbage between notebooks; objects alive now (the imported
+    # libraries) never become garbage, so keep them out of those collections.
+    gc.freeze()
 
 
 def _worker_main(conn: Any, lifeline: Any) -> None:
@@ -127,6 +144,7 @@ def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
                     entry["failed_notebook"] = failed_nb.relative_to(out).as_posix()
                 raise
             files = render.render(nb, stamp, FORMATS)  # everything in memory before any write
+        entry["meta"] = _site_meta(nb)
         for fmt in _COMMIT_ORDER:
             staged[fmt] = str(stage_file(Path(out) / job.relpath(fmt), files[fmt]))
         entry.update(
@@ -143,6 +161,12 @@ def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
     entry["duration_s"] = round(time.perf_counter() - clock, 2)
     entry["peak_rss_mb"] = peak_rss_mb()
     return entry
+
+
+def _site_meta(nb: Any) -> dict[str, Any]:
+    """What the report site shows of a report: its area, data date and headline figures."""
+    meta = report_meta(nb)
+    return {key: meta[key] for key in ("area", "province", "as_of", "headline") if key in meta}
 
 
 def _discard(staged: dict[str, str]) -> None:
@@ -299,8 +323,12 @@ class _Signals:
 
 
 def _run_jobs(jobs: list[Job], out: Path, stamp: Any, workers: int, in_process: bool,
-              signals: _Signals) -> Iterator[dict[str, Any]]:
+              signals: _Signals, scheduler: str | None = None) -> Iterator[dict[str, Any]]:
     """Build ``jobs``, yielding manifest entries (files staged, not yet in place) as they finish."""
+    if scheduler and jobs:  # on a Dask cluster (analysis.build.executors)
+        yield from executors.run_on_dask(jobs, out, stamp, scheduler, build_one, _lost_entry,
+                                         stop=lambda: signals.received is not None)
+        return
     if in_process:
         for job in jobs:
             if signals.received:
@@ -316,10 +344,27 @@ def _run_jobs(jobs: list[Job], out: Path, stamp: Any, workers: int, in_process: 
             if outcome.error is None:
                 yield outcome.result
                 continue
-            entry = _entry_base(outcome.job)
-            entry.update(status="failed", error=outcome.error, _log=outcome.error,
-                         started=None, finished=now())
-            yield entry
+            yield _lost_entry(outcome.job, outcome.error)
+
+
+def _lost_entry(job: Job, error: str) -> dict[str, Any]:
+    """The manifest entry of a report whose worker or task was lost before it returned one."""
+    entry = _entry_base(job)
+    entry.update(status="failed", error=error, _log=error, started=None, finished=now())
+    return entry
+
+
+def _write_site(out: Path, manifest: dict[str, dict[str, Any]], langs: Sequence[str],
+                stamp: Any, result: BuildResult, log: BuildLog) -> None:
+    """Write ``index.html``; a failure is recorded like a failed report, the reports stay."""
+    try:
+        path = report_site.write_site(out, manifest, report_site.site_language(manifest, langs),
+                                      stamp.version, stamp.generated)
+        log("INFO", f"report site written: {path.name}")
+    except Exception as exc:
+        result.failed[report_site.SITE_FILE] = _error_text(exc)
+        log("ERROR", f"report site not written: {_error_text(exc)}")
+        log("ERROR", "  " + _traceback_text(exc).replace("\n", "\n    "))
 
 
 def _prepare_out(out_dir: Path) -> None:
@@ -361,13 +406,17 @@ def build_reports(
     province_notebook: Path = PROVINCE_NOTEBOOK,
     timeout_s: float | None = DEFAULT_TIMEOUT_S,
     in_process: bool | None = None,
+    scheduler: str | None = None,
+    site: bool = True,
+    national_notebook: Path = NATIONAL_NOTEBOOK,
 ) -> BuildResult:
     """Build the reports; skip those whose inputs and files are unchanged.
 
     Parameters
     ----------
     province : str
-        Province code (``"12"`` Sumatera Utara).
+        Province code (``"12"`` Sumatera Utara; any of the 38), or ``"all"``: every province,
+        all 514 kab/kota and the national overview.
     regencies : sequence of str, optional
         Kab/kota codes or names; all of the province when omitted.
     langs : sequence of {"id", "en"}
@@ -385,7 +434,7 @@ def build_reports(
     progress : bool, optional
         Show progress on stderr (default yes: a bar on a terminal, one line per report
         otherwise).
-    regency_notebook, province_notebook : Path
+    regency_notebook, province_notebook, national_notebook : Path
         Notebooks to run (tests pass their own).
     timeout_s : float, optional
         Time limit per report (notebook execution and rendering) in seconds; a report that
@@ -394,6 +443,12 @@ def build_reports(
         Build in this process instead of worker processes (default: when ``jobs`` is 1). A
         crash then ends the run, and the time limit cannot stop the Typst compiler mid-call;
         the command line always uses workers.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler (``tcp://host:8786``): run the reports on that
+        cluster instead of local worker processes (``analysis.build.executors``). Skipping,
+        the manifest, isolation and atomic writes are the same; the workers must see ``out``.
+    site : bool
+        Write ``<out>/index.html``, the report site (``analysis.build.site``).
 
     Returns
     -------
@@ -411,6 +466,7 @@ def build_reports(
     clock = time.perf_counter()
     out_dir = Path(out) if out is not None else config.reports_dir()
     in_process = jobs <= 1 if in_process is None else in_process
+    in_process = in_process and not scheduler
     _prepare_out(out_dir)
     result = BuildResult(out=out_dir)
     with build_lock(out_dir), _Signals(in_process).installed() as signals:
@@ -420,11 +476,13 @@ def build_reports(
         try:
             _remove_leftovers(out_dir)
             stamp = make_stamp()
-            log("INFO", f"run started: version {stamp.version}, jobs {jobs}, force {force}")
+            where = f"scheduler {scheduler}" if scheduler else f"jobs {jobs}"
+            log("INFO", f"run started: version {stamp.version}, {where}, force {force}")
             planned = plan_jobs(
                 province=province, regencies=regencies, langs=langs, as_of=as_of,
                 overview=overview, regency_notebook=Path(regency_notebook),
                 province_notebook=Path(province_notebook),
+                national_notebook=Path(national_notebook),
             )
             shared = fingerprint.inputs_digest()
             manifest = load_manifest(out_dir)
@@ -445,7 +503,8 @@ def build_reports(
             if result.unchanged:
                 log("INFO", f"{len(result.unchanged)} report(s) unchanged")
             try:
-                for entry in _run_jobs(todo, out_dir, stamp, jobs, in_process, signals):
+                for entry in _run_jobs(todo, out_dir, stamp, jobs, in_process, signals,
+                                       scheduler):
                     signals.committing = True
                     try:
                         _record(entry, manifest, out_dir, stamp, result, log)
@@ -470,6 +529,8 @@ def build_reports(
                     result.manifest_error = f"{out_dir / MANIFEST}: {exc.strerror or exc}"
             if result.manifest_error:
                 log("ERROR", f"manifest not written: {result.manifest_error}")
+            elif site and stamp is not None and manifest and not signals.received:
+                _write_site(out_dir, manifest, langs, stamp, result, log)
             result.seconds = time.perf_counter() - clock
             log("INFO", result.summary().splitlines()[0])
             log.close()

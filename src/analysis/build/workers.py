@@ -43,7 +43,10 @@ def pool_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["analysis.build.engine", "analysis.render"])
+        # The server imports the analysis once (pandas, matplotlib, IPython) and forks each
+        # worker from it, so a worker replaced after TASKS_PER_WORKER starts in a moment.
+        ctx.set_forkserver_preload(["analysis.build.engine", "analysis.render",
+                                    "analysis.briefs"])
     return ctx
 
 

@@ -29,12 +29,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="build the report PDFs, HTML and XLSX",
         description=(
             "Execute the report notebooks with papermill and render each one to PDF, HTML and "
-            "XLSX under reports/<lang>/, with reports/manifest.json and reports/build.log. "
+            "XLSX under reports/<lang>/, with reports/manifest.json, reports/build.log and "
+            "reports/index.html (open it in a browser: map, search, links to every report). "
             "Reports whose inputs did not change are skipped. Exit codes: 0 done, 1 some "
             "report failed (the others were built), 2 user error, 3 another run is building."
         ),
     )
-    p.add_argument("--province", default="12", help="province code (default: 12 Sumatera Utara)")
+    p.add_argument("--province", default="12", metavar="CODE",
+                   help="province code, any of the 38 (e.g. 35 Jawa Timur, 65 Kalimantan "
+                   "Utara), or 'all': every province, all 514 kab/kota and a national "
+                   "overview (default: 12 Sumatera Utara)")
     p.add_argument("--regency", nargs="+", action="extend", metavar="CODE",
                    help="only these kab/kota (codes or names); default: all of the province "
                    "plus the province overview")
@@ -53,6 +57,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                    help="time limit per report, notebook and rendering together; a report "
                    "running longer fails and the others go on (default: 600, 0 = no limit)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the reports on a Dask distributed cluster (e.g. "
+                   "tcp://10.0.0.5:8786) instead of local worker processes; the workers must "
+                   "see the output folder. Needs the optional dependency 'distributed'")
+    p.add_argument("--no-site", dest="site", action="store_false",
+                   help="do not write index.html (the report site: a map and a searchable "
+                   "table linking every report; written by default)")
     p.set_defaults(func=run)
 
 
@@ -124,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             timeout_s=args.timeout,
             in_process=False,  # a crashed report must not take the run with it
+            scheduler=args.scheduler,
+            site=args.site,
         )
     except ReportsLocked as exc:
         print(f"reports: {exc}", file=sys.stderr)

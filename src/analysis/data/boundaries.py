@@ -1,4 +1,8 @@
-"""User boundary files (GeoJSON) read and matched to kab/kota codes, for the choropleth maps.
+"""Boundary files (GeoJSON) read and matched to kab/kota codes, and tile layouts, for the maps.
+
+The shipped boundaries (``data/raw/regency_boundaries.geojson``, every kab/kota of Indonesia,
+property ``area_code``) are read once per process by :func:`shipped_features`; a tile layout
+for any province comes from :func:`tile_layout`.
 
 A boundary file comes from whoever drew it (BIG, GADM, a regency's own GIS office), so its
 features name their kab/kota in many ways: a code ``12.14`` or ``1214``, or a name in a property
@@ -9,12 +13,20 @@ Drawing the map is the job of ``analysis.views.figures.maps``.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
+from analysis.core import config
 from analysis.core.errors import UserError
 from analysis.data.names import resolve_regency
+from analysis.data.tables import file_stamp, load_table
+
+BOUNDARY_FILE = "regency_boundaries.geojson"  # in config.RAW
 
 # A kab/kota code as written in boundary files: "12.14" or "1214".
 CODE = re.compile(r"\d{2}\.?\d{2}")
@@ -108,3 +120,67 @@ def match_features(
                 continue
         codes.append(code)
     return codes
+
+
+def boundary_path() -> Path:
+    """The shipped GeoJSON of every kab/kota (``config.RAW / BOUNDARY_FILE``)."""
+    return Path(config.RAW) / BOUNDARY_FILE
+
+
+@lru_cache(maxsize=2)
+def _shipped(stamp: tuple[str, int, int]) -> tuple[dict, ...]:
+    return tuple(read_geojson(stamp[0]))
+
+
+def shipped_features(province: str | None = None) -> list[dict]:
+    """Features of the shipped boundaries, of one province or of the whole country.
+
+    Parameters
+    ----------
+    province : str, optional
+        Province code (``"65"``); None or ``"ID"`` for every kab/kota.
+
+    Returns
+    -------
+    list of dict
+        GeoJSON features with ``properties.area_code`` (``"65.01"``), ``name``,
+        ``province_code``, centroid ``lat``/``lng``; coordinates ``[lng, lat]``. Copies:
+        free to modify.
+
+    Raises
+    ------
+    UserError
+        When the file is missing or not GeoJSON.
+    """
+    features = _shipped(file_stamp(boundary_path()))
+    if province is not None and str(province).upper() != "ID":
+        features = tuple(f for f in features
+                         if str(f["properties"].get("province_code")) == str(province))
+    return copy.deepcopy(list(features))
+
+
+def tile_layout(province: str) -> pd.DataFrame:
+    """Tile-grid layout of a province: one (row, column) per kab/kota.
+
+    North Sumatra keeps its hand-placed layout (``tile_grid``); every other province uses the
+    layout derived from the kab/kota centroids (``tile_grid_all``).
+
+    Parameters
+    ----------
+    province : str
+        Province code.
+
+    Returns
+    -------
+    DataFrame
+        ``regency_code, row, col``; empty for an unknown province.
+    """
+    province = str(province)
+    if province == "12":
+        grid = load_table("tile_grid", include_user=False)
+        grid = grid[grid["regency_code"].str.startswith("12.")]
+        if len(grid):
+            return grid[["regency_code", "row", "col"]].reset_index(drop=True)
+    grid = load_table("tile_grid_all", include_user=False)
+    grid = grid[grid["province_code"] == province]
+    return grid[["regency_code", "row", "col"]].reset_index(drop=True)

@@ -13,6 +13,7 @@ each CSV once, while an edited or newly imported file is picked up at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -139,6 +140,30 @@ def references_stamp(include_user: bool) -> tuple:
     return tuple(file_stamp(p) for p in files)
 
 
+def data_stamp(names: Sequence[str], parameters: bool = True) -> tuple:
+    """Identity of the current content of some tables (and the parameter files), for caches.
+
+    It changes whenever one of their files (raw or imported user rows) or the reference
+    tables change, so a result cached under it is never stale.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Table names.
+    parameters : bool
+        Include the ``*.yml`` files of ``config.PARAMETERS``.
+
+    Returns
+    -------
+    tuple
+        Hashable file stamps (path, modification time, size).
+    """
+    stamps = [file_stamp(p) for name in names for p, _ in _table_files(name, True)]
+    if parameters:
+        stamps += [file_stamp(p) for p in sorted(Path(config.PARAMETERS).glob("*.yml"))]
+    return tuple(stamps) + references_stamp(True)
+
+
 @lru_cache(maxsize=4)
 def _references(include_user: bool, stamp: tuple) -> References:
     sources = load_table("sources", include_user=include_user)
@@ -233,27 +258,94 @@ def regencies(province: str | None = "12") -> pd.DataFrame:
     return table.sort_values("regency_code").reset_index(drop=True)
 
 
-def newest_fact_date(as_of: str | None = None) -> str:
-    """The date a report's data speak for: ``as_of`` when given, else the newest dated fact.
+def _in_area(codes: pd.Series, area: str | None) -> pd.Series:
+    """Which codes lie in ``area``: a kab/kota code, a province code (itself and its kab/kota),
+    or None / ``"ID"`` (everything)."""
+    if area is None or str(area).upper() == "ID":
+        return pd.Series(True, index=codes.index)
+    area = str(area)
+    if "." in area:
+        return codes == area
+    return (codes == area) | codes.str.startswith(area + ".")
+
+
+def newest_fact_date(as_of: str | None = None, area: str | None = None) -> str:
+    """The date a report's data speak for.
+
+    Without ``area``: ``as_of`` when given, else the newest dated fact (the cut-off a build
+    computes on). With ``area``: the newest date of the data about that area on or before the
+    cut-off: its coverage facts and declared targets; where it has none, the national
+    population table's date for it; where that is missing too, the cut-off itself.
 
     Parameters
     ----------
     as_of : str, optional
-        ISO date chosen by the caller.
+        ISO date chosen by the caller (the cut-off).
+    area : str, optional
+        A kab/kota code (``"12.14"``), a province code (``"65"``: the province and its kab/kota)
+        or ``"ID"`` (the whole country). A brief is dated by its own area's data, never by the
+        newest fact of another province.
 
     Returns
     -------
     str
-        ISO date: the newest ``date`` in coverage facts and declared targets on or before
-        ``as_of`` (or today).
+        ISO date.
     """
-    if as_of:
+    if as_of and area is None:
         return pd.Timestamp(as_of).strftime("%Y-%m-%d")
-    today = pd.Timestamp.today().normalize()
+    cutoff = pd.Timestamp(as_of or pd.Timestamp.today()).normalize()
     newest = []
     for name in ("coverage_facts", "declared_targets"):
-        dates = pd.to_datetime(load_table(name)["date"], errors="coerce")
-        dates = dates[dates <= today].dropna()
+        table = load_table(name)
+        dates = pd.to_datetime(table["date"], errors="coerce")
+        dates = dates[(dates <= cutoff) & _in_area(table["area_code"], area)].dropna()
         if len(dates):
             newest.append(dates.max())
-    return (max(newest) if newest else today).strftime("%Y-%m-%d")
+    if not newest and area is not None:
+        table = load_table("population_kemendagri", include_user=False)
+        dates = pd.to_datetime(table["date"], errors="coerce")
+        dates = dates[(dates <= cutoff) & _in_area(table["area_code"], area)].dropna()
+        if len(dates):
+            newest.append(dates.max())
+        else:  # nothing dated about the area: the cut-off of the build
+            return newest_fact_date(as_of)
+    return (max(newest) if newest else cutoff).strftime("%Y-%m-%d")
+
+
+def population_with_national(population: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``population_poverty`` plus the national population table where it has no population.
+
+    A province or kab/kota with no ``population`` row in the curated table gets one row from
+    ``population_kemendagri`` (Dukcapil figures with Kepmendagri 2025 codes): indicator
+    ``population``, the year of its date, its ``source_id`` and its flag (UNCONFIRMED on every
+    row), so estimates built on it carry the flag. Curated figures always come first.
+
+    Parameters
+    ----------
+    population : DataFrame, optional
+        Rows of ``population_poverty``; loaded when omitted.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``population_poverty`` and the added ones, same columns.
+    """
+    population = load_table("population_poverty") if population is None else population
+    national = load_table("population_kemendagri", include_user=False)
+    have = set(population.loc[population["indicator"] == "population", "regency_code"])
+    extra = national[national["level"].isin(("province", "regency"))
+                     & ~national["area_code"].isin(have)]
+    if extra.empty:
+        return population
+    dates = pd.to_datetime(extra["date"], errors="coerce")
+    rows = pd.DataFrame({
+        "regency_code": extra["area_code"].to_numpy(),
+        "indicator": "population",
+        "year": pd.array(dates.dt.year, dtype=population["year"].dtype),
+        "period": "",
+        "value": extra["population_total"].astype(float).to_numpy(),
+        "source_id": extra["source_id"].to_numpy(),
+        "flag": extra["flag"].to_numpy(),
+        "note": "national population table (population_kemendagri): no curated figure",
+    })
+    return pd.concat([population, rows[population.columns]], ignore_index=True)

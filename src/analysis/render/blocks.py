@@ -526,15 +526,22 @@ class ReportMeta(_Displayable):
         Data as-of date, ISO ``YYYY-MM-DD``.
     lang : {"id", "en"}
         Report language.
+    headline : mapping, optional
+        The report's headline figures as raw JSON-safe values (workers covered, target, rate,
+        ...): not shown in the report itself; the build copies them into the manifest and the
+        report site's table (``analysis.build.site``).
     """
 
     def __init__(
-        self, *, kind: str, code: str, title: str, area: str, province: str, as_of: str, lang: str
+        self, *, kind: str, code: str, title: str, area: str, province: str, as_of: str,
+        lang: str, headline: dict[str, Any] | None = None,
     ) -> None:
         self.data = {
             "kind": kind, "code": code, "title": title, "area": area, "province": province,
             "as_of": str(as_of)[:10], "lang": i18n.check_lang(lang),
         }
+        if headline:
+            self.data["headline"] = {str(k): _jsonable(v) for k, v in headline.items()}
 
     def _bundle(self):
         d = self.data

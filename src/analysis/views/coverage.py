@@ -262,18 +262,23 @@ def narrative(table: pd.DataFrame, lang: str = "id") -> str:
     past = table[table["status"] == PAST]
     rated = has[has["rank"].notna()].sort_values("rate", ascending=False)
     as_of = table.attrs.get("as_of")
-    lines = [
-        i18n.t(
-            "coverage.story_data",
-            lang,
-            as_of=_day(as_of, lang) if as_of is not None else "–",
-            with_data=numbers.format_number(len(has), lang),
-            total=numbers.format_number(len(table), lang),
-            no_data=numbers.format_number(len(table) - len(has), lang),
-            covered=numbers.format_number(float(has["covered_total"].sum()), lang),
-            rentan=numbers.format_number(float(has["covered_rentan"].sum()), lang),
-        )
-    ]
+    if has.empty:  # no kab/kota has current data: say so, with no "0 workers covered"
+        lines = [i18n.t("coverage.story_none", lang,
+                        as_of=_day(as_of, lang) if as_of is not None else "–",
+                        total=numbers.format_number(len(table), lang))]
+    else:
+        lines = [
+            i18n.t(
+                "coverage.story_data",
+                lang,
+                as_of=_day(as_of, lang) if as_of is not None else "–",
+                with_data=numbers.format_number(len(has), lang),
+                total=numbers.format_number(len(table), lang),
+                no_data=numbers.format_number(len(table) - len(has), lang),
+                covered=numbers.format_number(float(has["covered_total"].sum()), lang),
+                rentan=numbers.format_number(float(has["covered_rentan"].sum()), lang),
+            )
+        ]
     if len(past):
         lines.append(i18n.t("coverage.story_past", lang,
                             past=numbers.format_number(len(past), lang),

@@ -24,7 +24,7 @@ from analysis.core.i18n import LANGUAGES
 _CODE_PARAMETERS = ("regency_code", "regency", "province_code")
 _COUNT_PARAMETERS = ("horizon", "draws")
 _FILE_PARAMETERS = ("scenario_file", "boundary_file")
-_TEXT_PARAMETERS = ("target_basis",)
+_TEXT_PARAMETERS = ("target_basis", "map_style")
 
 
 def notebook_parameters(**given: object) -> tuple:
@@ -44,7 +44,7 @@ def notebook_parameters(**given: object) -> tuple:
           (a relative path is looked up in the current folder, then in the project folder);
         - ``horizon``, ``draws``: a whole number above zero;
         - ``seed``: ``None`` (the project's default) or a whole number, zero or more;
-        - ``target_basis``: text.
+        - ``target_basis``, ``map_style``: text.
 
     Returns
     -------

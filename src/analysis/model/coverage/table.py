@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date
 
 import numpy as np
@@ -260,13 +261,23 @@ def load_inputs(province: str = "12") -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict of DataFrame
-        ``regencies``, ``coverage_facts``, ``declared_targets``, ``population_poverty``,
-        ``labour_force``.
+        ``regencies``, ``coverage_facts``, ``declared_targets``, ``population_poverty``
+        (with the national population table where it has no figure, see
+        ``analysis.data.tables.population_with_national``), ``labour_force``.
     """
     inputs = {"regencies": tables.regencies(province)}
-    for name in ("coverage_facts", "declared_targets", "population_poverty", "labour_force"):
+    for name in ("coverage_facts", "declared_targets", "labour_force"):
         inputs[name] = tables.load_table(name)
+    # Where the curated table has no population, the national table's (flagged) figure.
+    inputs["population_poverty"] = tables.population_with_national()
     return inputs
+
+
+# Tables coverage_table reads; their files key the per-process cache below.
+_INPUT_TABLES = ("regencies", "coverage_facts", "declared_targets", "population_poverty",
+                 "labour_force", "population_kemendagri")
+_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_CACHE_SIZE = 64  # a national build asks for 38 provinces at one date
 
 
 def coverage_table(
@@ -300,7 +311,15 @@ def coverage_table(
         ``staleness_months``.
     """
     cutoff = as_timestamp(as_of)
-    inputs = load_inputs(province) if inputs is None else inputs
+    key = None
+    if inputs is None:
+        # Every brief of a province asks for the same table: compute it once per process and
+        # data state (the key holds the files' stamps, so an edited file is never served stale).
+        key = (str(province), cutoff, target_basis, tables.data_stamp(_INPUT_TABLES))
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key].copy()
+        inputs = load_inputs(province)
     per_desa = float(default_parameters().get("targets.workers_per_desa", on=cutoff.date()))
     monthly = monthly_contribution("jkk-jkm", on=cutoff.date())
     # A01 takes its three province inputs at the reference date of its log entry.
@@ -323,6 +342,10 @@ def coverage_table(
         informal_province_note=province_inputs["note"],
         staleness_months=staleness_months_param(cutoff),
     )
+    if key is not None:
+        _CACHE[key] = table.copy()
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return table
 
 

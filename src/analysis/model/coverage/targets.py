@@ -146,11 +146,14 @@ def informal_estimates(
     """
     cutoff = as_timestamp(as_of)
     records = []
+    # Filtered once, not once per regency: a national build asks for every province.
+    own = labour_force[labour_force["indicator"] == "informal_workers"]
+    own = {code: rows for code, rows in own.groupby("area_code", sort=False)}
+    pops = population[population["indicator"] == "population"]
+    pops = {code: rows for code, rows in pops.groupby("regency_code", sort=False)}
+    no_rows = population.iloc[0:0]
     for code in regencies["regency_code"]:
-        lf = labour_force[
-            (labour_force["area_code"] == code) & (labour_force["indicator"] == "informal_workers")
-        ]
-        bps = newest_value(lf, cutoff)
+        bps = newest_value(own.get(code, labour_force.iloc[0:0]), cutoff)
         if bps is not None:
             records.append(
                 {
@@ -165,15 +168,11 @@ def informal_estimates(
                 }
             )
             continue
-        pop = newest_value(
-            population[
-                (population["regency_code"] == code) & (population["indicator"] == "population")
-            ],
-            cutoff,
-        )
         ratio = province_inputs["employment_ratio"]
         share = province_inputs["informal_share"]
-        if pop is None or not np.isfinite([ratio, share]).all():
+        usable = bool(np.isfinite([ratio, share]).all())  # no province inputs: no estimate
+        pop = newest_value(pops.get(code, no_rows), cutoff) if usable else None
+        if pop is None or not usable:
             records.append(
                 {"regency_code": code, "target_informal": np.nan, "informal_method": "",
                  "informal_date": pd.NaT, "informal_flags": set(), "informal_note": ""}

@@ -1,8 +1,10 @@
-"""Coverage maps: a tile grid (the shipped layout) or a choropleth from the user's boundary file.
+"""Coverage maps: a choropleth of the real boundaries (default) or a tile grid.
 
-Input: the table of ``analysis.model.coverage.coverage_table``. The boundary file is read and
-matched to kab/kota by ``analysis.data.boundaries``; polygons are drawn as matplotlib patches,
-so no GIS library is needed.
+Input: the table of ``analysis.model.coverage.coverage_table``. The boundaries are the shipped
+GeoJSON of every kab/kota (``analysis.data.boundaries.shipped_features``) or a user's own file
+(read and matched to kab/kota by ``analysis.data.boundaries``); polygons are drawn as matplotlib
+patches, so no GIS library is needed. The tile grid (one equal square per kab/kota) uses the
+province's layout (``analysis.data.boundaries.tile_layout``).
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon, Rectangle
 
 from analysis.core import i18n, numbers
-from analysis.data.boundaries import match_features, read_geojson
-from analysis.data.tables import load_table
+from analysis.data.boundaries import match_features, read_geojson, shipped_features, tile_layout
 from analysis.views.figures.style import (
     NO_DATA_STYLE,
     NO_TARGET_STYLE,
@@ -106,6 +107,9 @@ def tile_map(
     """
     i18n.check_lang(lang)
     tiles = grid.merge(table, on="regency_code", how="inner")
+    if tiles.empty:
+        raise ValueError("no tile of the layout matches a kab/kota of the table; "
+                         "use analysis.data.boundaries.tile_layout(province)")
     tiles = tiles.assign(row=tiles["row"].astype(int), col=tiles["col"].astype(int))
     colours, cmap, norm = _rate_colours(tiles[value])
     n_rows, n_cols = tiles["row"].max() + 1, tiles["col"].max() + 1
@@ -148,28 +152,67 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return []
 
 
+def _label_point(feature: dict) -> tuple[float, float] | None:
+    """Where a feature's label goes: its centroid property when it falls on land, else the
+    middle of its largest ring (an island regency's centroid can lie in the sea)."""
+    from matplotlib.path import Path as MplPath
+
+    rings = [np.asarray(r, dtype=float)[:, :2] for r in _rings(feature.get("geometry") or {})]
+    if not rings:
+        return None
+    props = feature.get("properties") or {}
+    if props.get("lng") is not None and props.get("lat") is not None:
+        point = (float(props["lng"]), float(props["lat"]))
+        if any(MplPath(r).contains_point(point) for r in rings):
+            return point
+    largest = max(rings, key=lambda r: np.ptp(r[:, 0]) * np.ptp(r[:, 1]))
+    return float(largest[:, 0].mean()), float(largest[:, 1].mean())
+
+
+def _map_size(features: list[dict], width: float = 8.0) -> tuple[tuple[float, float], float]:
+    """Figure size for the features' extent and the y/x aspect that keeps shapes true.
+
+    A degree of longitude is cos(latitude) times a degree of latitude, so the axes get the
+    aspect 1 / cos(mean latitude); the height follows the extent, within 3 to 9.5 inches.
+    """
+    points = [np.asarray(r, dtype=float)[:, :2]
+              for f in features for r in _rings(f.get("geometry") or {})]
+    if not points:
+        return (width, 6.0), 1.0
+    xy = np.vstack(points)
+    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+    aspect = 1.0 / max(np.cos(np.radians((y0 + y1) / 2)), 0.2)
+    dx, dy = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
+    # The colour bar takes about a quarter of the width; the map fills the rest.
+    height = float(np.clip(0.62 * width * dy * aspect / dx + 1.0, 3.0, 9.5))
+    return (width, height), aspect
+
+
 def choropleth(
     table: pd.DataFrame,
-    boundary_file: str | Path,
+    boundary_file: str | Path | None = None,
     lang: str = "id",
     value: str = "rate",
     key: str | None = None,
     province: str | None = "12",
     title: str | None = None,
     resolve=None,
+    features: list[dict] | None = None,
+    labels: bool | None = None,
 ) -> Figure:
-    """Choropleth of coverage rate from a user-supplied GeoJSON of kab/kota boundaries.
+    """Choropleth of coverage rate: one polygon per kab/kota, coloured by its rate.
 
-    Polygons are drawn as matplotlib patches (no GIS library needed); features are matched to
-    kab/kota with ``match_features``. Kab/kota with no value, and features that match none, are
-    grey and hatched.
+    Polygons are drawn as matplotlib patches (no GIS library needed), in longitude and latitude
+    with the aspect of the map's mean latitude. Kab/kota with no value, and features that
+    match none, are grey and hatched; those with data but no rate are pale grey.
 
     Parameters
     ----------
     table : DataFrame
         From ``coverage.coverage_table``.
-    boundary_file : str or Path
-        GeoJSON with Polygon/MultiPolygon features (longitude, latitude).
+    boundary_file : str or Path, optional
+        A user's GeoJSON with Polygon/MultiPolygon features (longitude, latitude); features
+        are matched to kab/kota with ``match_features``.
     lang : {"id", "en"}
         Report language.
     value : str
@@ -182,35 +225,106 @@ def choropleth(
         Defaults to the translated map title.
     resolve : callable, optional
         Name → code resolver (tests); defaults to ``analysis.data.resolve_regency``.
+    features : list of dict, optional
+        Features already read, each with ``properties.area_code`` (the shipped boundaries,
+        ``analysis.data.boundaries.shipped_features``); used instead of ``boundary_file``.
+    labels : bool, optional
+        Write each kab/kota's short name on the map; by default when there are at most 45.
 
     Returns
     -------
     Figure
     """
     i18n.check_lang(lang)
-    features = read_geojson(boundary_file)
-    codes = match_features(features, province, key, resolve)
-    values = table.set_index("regency_code")[value].astype(float)
-    status = table.set_index("regency_code")["status"]
+    if features is None:
+        if boundary_file is None:
+            raise ValueError("choropleth needs a boundary_file or features")
+        features = read_geojson(boundary_file)
+        codes = match_features(features, province, key, resolve)
+    else:
+        codes = [str((f.get("properties") or {}).get("area_code") or "") or None
+                 for f in features]
+    indexed = table.set_index("regency_code")
+    values = indexed[value].astype(float)
+    status = indexed["status"]
     _, cmap, norm = _rate_colours(pd.Series(dtype=float))
-    fig, ax = plt.subplots(figsize=(8.0, 7.0))
+    size, aspect = _map_size(features)
+    fig, ax = plt.subplots(figsize=size)
+    many = len(features) > 120  # the whole country: thin edges, no names
     for feature, code in zip(features, codes, strict=True):
         rate = values.get(code, np.nan) if code else np.nan
         if np.isfinite(rate):
             style = {"facecolor": cmap(norm(min(rate, 1.0)))}
         else:
             style = dict(_missing_style(status.get(code, "no data")))
-        style.update(edgecolor="white", linewidth=0.6)
+            if many:
+                style.pop("hatch", None)
+                style.pop("hatchcolor", None)
+        style.update(edgecolor="white", linewidth=0.15 if many else 0.6)
         for ring in _rings(feature.get("geometry") or {}):
             ax.add_patch(Polygon(np.asarray(ring, dtype=float)[:, :2], closed=True, **style))
     ax.autoscale_view()
-    ax.set_aspect("equal")
+    ax.set_aspect(aspect)
     ax.axis("off")
     ax.set_title(title or i18n.t("figures.map_title", lang), loc="left")
     shown = table[table["regency_code"].isin(set(codes))]
     _map_legend(fig, ax, cmap, norm, lang,
                 bool(((shown["status"] == "ok") & shown[value].isna()).any()))
+    if labels is None:
+        labels = len(features) <= 45
+    if labels:  # last: overlaps are judged on the final layout
+        _write_labels(ax, features, codes, indexed)
+    if features and "area_code" in (features[0].get("properties") or {}):
+        _footnote(fig, i18n.t("figures.boundary_note", lang))
     return fig
+
+
+def _write_labels(ax, features: list[dict], codes: list[str | None],
+                  indexed: pd.DataFrame) -> None:
+    """Short names at the centroids, dark on a white halo so they read on any colour.
+
+    Kabupaten are named first, then kota (in italics); a name that would overlap one already
+    written is moved just above or below its point, or left out (the league table names every
+    kab/kota).
+    """
+    from matplotlib import patheffects
+    from matplotlib.transforms import offset_copy
+
+    halo = [patheffects.withStroke(linewidth=1.6, foreground="white")]
+    renderer = ax.figure.canvas.get_renderer()
+    ax.apply_aspect()
+    placed = []
+    items = []
+    for feature, code in zip(features, codes, strict=True):
+        point = _label_point(feature)
+        if point is None or code is None or code not in indexed.index:
+            continue
+        row = indexed.loc[code]
+        items.append((row.get("type") == "kota", point,
+                      str(row.get("short_name") or row.get("name") or code)))
+    items.sort(key=lambda item: item[0])  # kabupaten first
+    size = 8.0 if len(items) <= 10 else 6.8 if len(items) <= 20 else 5.6  # few names: larger
+    for kota, point, name in items:
+        text = ax.text(*point, _wrap(name, 12), ha="center", va="center",
+                       fontsize=size - 0.8 if kota else size, style="italic" if kota else "normal",
+                       color="black", linespacing=0.9, path_effects=halo, zorder=5)
+        for dy in (0, 9, -9):
+            text.set_transform(offset_copy(ax.transData, fig=ax.figure, y=dy, units="points"))
+            box = text.get_window_extent(renderer).expanded(1.05, 1.1)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+        else:
+            text.remove()
+
+
+def _province_of(table: pd.DataFrame) -> str | None:
+    """The province the table covers (``attrs["province"]``, else the codes' common prefix)."""
+    province = table.attrs.get("province")
+    if province:
+        return str(province)
+    prefixes = {str(c).split(".")[0] for c in table["regency_code"]}
+    return prefixes.pop() if len(prefixes) == 1 else None
 
 
 def coverage_map(
@@ -218,20 +332,25 @@ def coverage_map(
     lang: str = "id",
     boundary_file: str | Path | None = None,
     grid: pd.DataFrame | None = None,
+    style: str = "choropleth",
     **kwargs: object,
 ) -> Figure:
-    """The coverage map: a choropleth if a boundary file is given, else the tile grid.
+    """The coverage map of a province (or of the country, when the table holds every kab/kota).
 
     Parameters
     ----------
     table : DataFrame
-        From ``coverage.coverage_table``.
+        From ``coverage.coverage_table`` (one province) or several such tables concatenated.
     lang : {"id", "en"}
         Report language.
     boundary_file : str or Path, optional
-        GeoJSON of kab/kota boundaries supplied by the user.
+        A user's GeoJSON of kab/kota boundaries; drawn instead of the shipped boundaries.
     grid : DataFrame, optional
-        Tile layout; defaults to ``analysis.data.load_table("tile_grid")``.
+        Tile layout for ``style="tiles"``; defaults to the province's
+        (``analysis.data.boundaries.tile_layout``).
+    style : {"choropleth", "tiles"}
+        A map of the real boundaries (``data/raw/regency_boundaries.geojson``, default) or
+        the tile grid (one equal square per kab/kota).
     **kwargs
         Passed to ``choropleth`` or ``tile_map``.
 
@@ -239,8 +358,19 @@ def coverage_map(
     -------
     Figure
     """
+    if style not in ("choropleth", "tiles"):
+        raise ValueError(f"style must be 'choropleth' or 'tiles', got {style!r}")
+    province = _province_of(table)
     if boundary_file:
+        kwargs.setdefault("province", province)
         return choropleth(table, boundary_file, lang=lang, **kwargs)
-    if grid is None:
-        grid = load_table("tile_grid")
-    return tile_map(table, grid, lang=lang, **kwargs)
+    if style == "tiles":
+        if grid is None:
+            if province is None:
+                raise ValueError("a tile map shows one province; pass grid= for several")
+            grid = tile_layout(province)
+        return tile_map(table, grid, lang=lang, **kwargs)
+    features = shipped_features(province)
+    wanted = set(table["regency_code"])
+    features = [f for f in features if f["properties"].get("area_code") in wanted]
+    return choropleth(table, lang=lang, features=features, **kwargs)

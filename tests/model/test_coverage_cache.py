@@ -1,0 +1,44 @@
+"""The province's coverage table is computed once per process and data state, never served stale.
+
+Fixture tables (tests/fixtures/data): Nias Selatan (12.14) has one coverage fact, F001, of
+pekerja rentan dated 2022-05-01.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.model.coverage import coverage_table, table
+
+
+def test_same_inputs_are_computed_once(fixture_data, fixture_rates, monkeypatch):
+    calls = []
+    original = table.build_coverage_table
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(table, "build_coverage_table", counted)
+    table._CACHE.clear()
+    first = coverage_table("12", "2025-06-30")
+    second = coverage_table("12", "2025-06-30")
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(first, second)
+    second.loc[0, "covered_total"] = -1  # a caller's change never reaches the cache
+    assert coverage_table("12", "2025-06-30").loc[0, "covered_total"] != -1
+    coverage_table("12", "2025-07-31")  # another date is another table
+    assert len(calls) == 2
+
+
+def test_an_edited_file_is_read_again(raw_copy, fixture_rates):
+    table._CACHE.clear()
+    before = coverage_table("12", "2025-06-30").set_index("regency_code")
+    path = raw_copy / "coverage_facts.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    f001 = next(i for i, line in enumerate(rows) if line.startswith("F001,"))
+    old = before.loc["12.14", "covered_total"]
+    rows[f001] = rows[f001].replace(f",{int(old)},", f",{int(old) + 1000},", 1)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    after = coverage_table("12", "2025-06-30").set_index("regency_code")
+    assert after.loc["12.14", "covered_total"] == old + 1000
