@@ -45,9 +45,9 @@ def province_headline(table: pd.DataFrame) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``regencies``, ``with_data`` (kab/kota with current coverage data), ``covered_rentan`` (their
-        vulnerable workers covered, summed; None when no kab/kota has data) and
-        ``target_village`` (sum over kab/kota with desa).
+        ``regencies``, ``with_data`` (kab/kota with current coverage data),
+        ``covered_rentan`` (their vulnerable workers covered, summed; None when no kab/kota
+        has data) and ``target_village`` (sum over kab/kota with desa).
     """
     with_data = table["status"] == OK  # current data (not ended programmes)
     covered = table.loc[with_data, "covered_rentan"].dropna()
