@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sys
 
 import pytest
 
@@ -35,9 +36,15 @@ STAMP = make_stamp(version="0.1.0+test", now=dt.datetime(2026, 1, 1, tzinfo=dt.U
 def scheduler():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
-        yield cluster.scheduler_address
+    with pytest.MonkeyPatch.context() as patch:
+        # A build earlier in this test process ran notebooks in-process: IPython then leaves a
+        # __main__ without __spec__, which multiprocessing's spawn needs to start the workers.
+        main = sys.modules["__main__"]
+        if not hasattr(main, "__spec__"):
+            patch.setattr(main, "__spec__", None, raising=False)
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+            yield cluster.scheduler_address
 
 
 def _entries(out) -> dict:

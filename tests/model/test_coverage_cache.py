@@ -1,7 +1,7 @@
 """The province's coverage table is computed once per process and data state, never served stale.
 
-Fixture tables (tests/fixtures/data): Nias Selatan (12.14) has one coverage fact, F001, of
-pekerja rentan dated 2022-05-01.
+Fixture tables (tests/fixtures/data): Nias Selatan (12.14) has one coverage fact, F001: 1.200
+pekerja rentan registered 2022-05-01, programme June to December 2022.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.model.coverage import coverage_table, table
 
 
-def test_same_inputs_are_computed_once(fixture_data, fixture_rates, monkeypatch):
+def test_same_inputs_are_computed_once(fixture_data, monkeypatch):
     calls = []
     original = table.build_coverage_table
 
@@ -31,14 +31,14 @@ def test_same_inputs_are_computed_once(fixture_data, fixture_rates, monkeypatch)
     assert len(calls) == 2
 
 
-def test_an_edited_file_is_read_again(raw_copy, fixture_rates):
+def test_an_edited_file_is_read_again(raw_copy):
     table._CACHE.clear()
-    before = coverage_table("12", "2025-06-30").set_index("regency_code")
+    before = coverage_table("12", "2022-10-31").set_index("regency_code")
+    assert before.loc["12.14", "covered_total"] == 1200  # F001, while its programme runs
     path = raw_copy / "coverage_facts.csv"
     rows = path.read_text(encoding="utf-8").splitlines()
     f001 = next(i for i, line in enumerate(rows) if line.startswith("F001,"))
-    old = before.loc["12.14", "covered_total"]
-    rows[f001] = rows[f001].replace(f",{int(old)},", f",{int(old) + 1000},", 1)
+    rows[f001] = rows[f001].replace(",1200,", ",2200,", 1)
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    after = coverage_table("12", "2025-06-30").set_index("regency_code")
-    assert after.loc["12.14", "covered_total"] == old + 1000
+    after = coverage_table("12", "2022-10-31").set_index("regency_code")
+    assert after.loc["12.14", "covered_total"] == 2200
