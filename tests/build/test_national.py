@@ -97,7 +97,8 @@ def test_overview_has_the_boundary_map(kaltara):
     map_cell = next(c for c in nb["cells"] if "report.coverage_map()" in "".join(c["source"]))
     assert any("image/png" in o.get("data", {}) for o in map_cell["outputs"])
     # No kab/kota has data: no "0 workers covered", no empty gap chart.
-    assert "belum ada data cakupan BPJS Ketenagakerjaan yang masih berlaku untuk satu pun dari 5" in text
+    assert ("belum ada data cakupan BPJS Ketenagakerjaan yang masih berlaku untuk satu pun "
+            "dari 5") in text
     assert "Biaya menutup kesenjangan tidak dapat dihitung" in text
 
 
