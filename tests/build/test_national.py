@@ -145,9 +145,12 @@ def test_site_is_written_self_contained(kaltara):
 
 def test_unchanged_rebuild_keeps_the_site(kaltara):
     out, _ = kaltara
+    page = out / "index.html"
+    before = page.stat().st_mtime_ns
     result = runner.build_reports(province="65", out=out, jobs=1, progress=False)
     assert result.built == [] and len(result.unchanged) == 6
-    assert 'data-code="65.02"' in (out / "index.html").read_text(encoding="utf-8")
+    assert page.stat().st_mtime_ns == before  # same inputs: the page is not drawn again
+    assert 'data-code="65.02"' in page.read_text(encoding="utf-8")
 
 
 # --- the site in a real browser ----------------------------------------------------------------

@@ -13,16 +13,18 @@ the site never imports the model or matplotlib.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from analysis.core import i18n, numbers
-from analysis.core.files import atomic_write
-from analysis.data.boundaries import shipped_features
+from analysis.core import config, i18n, numbers
+from analysis.core.files import atomic_write, sha256_file
+from analysis.data.boundaries import boundary_path, shipped_features
 from analysis.data.parameters import load_parameters
 from analysis.data.tables import regencies
 
@@ -451,9 +453,30 @@ def site_html(manifest: Mapping[str, Mapping[str, Any]], lang: str = "id",
     )
 
 
+# The fields of a manifest entry the page shows; other fields (timings, "built" or
+# "unchanged") do not change it.
+_SHOWN = ("kind", "code", "name", "language", "paths", "stale", "meta")
+
+
+def site_digest(manifest: Mapping[str, Mapping[str, Any]], lang: str, version: str) -> str:
+    """Hash of everything the page is made from: the shown manifest fields, the language, the
+    code version, this module, its texts and the boundaries file."""
+    digest = hashlib.sha256(f"{lang}\0{version}\0".encode())
+    shown = [{**{k: e.get(k) for k in _SHOWN}, "failed": e.get("status") == "failed"}
+             for _, e in sorted(manifest.items())]
+    digest.update(json.dumps(shown, sort_keys=True, default=str).encode())
+    for path in (Path(__file__), config.LOCALES / "site.yml", boundary_path()):
+        digest.update(sha256_file(path).encode() if path.is_file() else b"-")
+    return digest.hexdigest()
+
+
 def write_site(out: Path, manifest: Mapping[str, Mapping[str, Any]], lang: str = "id",
                version: str = "", generated: str = "") -> Path:
-    """Write ``<out>/index.html`` atomically and return its path.
+    """Write ``<out>/index.html`` atomically (unless it is already up to date); return its path.
+
+    The page carries the digest of its inputs (``site_digest``) in its first line; when the
+    page on disk has the same digest it is left as it is, so a run with nothing to do does not
+    redraw the map.
 
     Parameters
     ----------
@@ -469,10 +492,17 @@ def write_site(out: Path, manifest: Mapping[str, Mapping[str, Any]], lang: str =
     Returns
     -------
     Path
-        The page written.
+        The page.
     """
     path = Path(out) / SITE_FILE
-    atomic_write(path, site_html(manifest, lang, version, generated))
+    marker = f"<!-- site-input {site_digest(manifest, lang, version)} -->\n"
+    try:
+        with path.open(encoding="utf-8") as page:
+            if page.readline() == marker:
+                return path
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(path, marker + site_html(manifest, lang, version, generated))
     return path
 
 
