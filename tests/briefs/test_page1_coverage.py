@@ -101,3 +101,17 @@ def test_the_chance_names_the_budget_year_it_rests_on():
     # 2025, a closed year: the chance says "TA 2025", never "spent today".
     assert "TA 2025" in chance and "Rp1,4 miliar" in chance
     assert "saat ini" not in chance
+
+
+def test_a_scenario_target_other_than_page_ones_is_said_beside_the_apbd(pages):
+    apbd = next(m for m in pages["12.15"].messages if m.startswith("**APBD:**"))
+    # Pakpak Bharat: the scenario file aims at 890 palm workers + 7.157 unprotected = 8.047 by
+    # 2030, while page 1's target is the village one, 52 desa × 100 = 5.200: both named.
+    assert "8.047 pekerja pada 2030" in apbd and "bukan sasaran desa 5.200" in apbd
+
+
+def test_no_target_note_when_the_scenario_aims_at_page_ones_target():
+    page = RegencyBrief("12.11", as_of=AS_OF).summary()
+    apbd = next(m for m in page.messages if m.startswith("**APBD:**"))
+    # Dairi: the default scenario reaches the village target, 161 desa × 100 = 16.100, in 2030.
+    assert "16.100 pekerja pada 2030" in apbd and "berkas skenario" not in apbd

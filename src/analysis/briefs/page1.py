@@ -203,6 +203,11 @@ def regency_page(brief: Any) -> Summary:
                       workers=brief.number(first["target_workers"]), last=int(last["year"]),
                       apbd_last=brief.rupiah(last["apbd_rp"]),
                       workers_last=brief.number(last["target_workers"])))
+    if target_rp and int(last["target_workers"]) != int(target):
+        # A scenario file may aim at another group than the target page 1 names (Pakpak Bharat:
+        # 890 palm workers + 7.157 unprotected, against 100 per desa): say so beside the APBD.
+        messages[-1] += t("msg_apbd_other_target", scenario=brief.number(last["target_workers"]),
+                          last=int(last["year"]), basis=basis_words)
     if dbh is not None:
         # An unconfirmed newer figure never hides a confirmed older one: both, with the fall.
         official = [e for e in dbh.get("series", []) if not e.get("flag")
