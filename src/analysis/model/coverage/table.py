@@ -412,6 +412,7 @@ def segment_table(regency_code: str, as_of: date | str | None = None) -> pd.Data
     facts = facts[facts["area_code"] == code]
     current = current_facts(facts, cutoff)
     used = segment_facts(facts, cutoff)
+    in_total = set(used["fact_id"])  # the "all groups" count, before basis-only facts join
     bases = {"village": basis_facts(current, "village"),
              "informal": basis_facts(current, "informal")}
     targets = tables.load_table("declared_targets")
@@ -426,7 +427,7 @@ def segment_table(regency_code: str, as_of: date | str | None = None) -> pd.Data
     extra = extra.assign(group=extra["segment"].map(
         {s: g for g, members in SEGMENT_GROUPS.items() for s in members}))
     used = pd.concat([used, extra], ignore_index=True)
-    used["in_total"] = used["fact_id"].isin(segment_facts(facts, cutoff)["fact_id"])
+    used["in_total"] = used["fact_id"].isin(in_total)
     for basis in ("village", "informal", "declared"):
         chosen = bases.get(basis)
         ids = set() if chosen is None else set(chosen["fact_id"])
