@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import os
+import pickle
 
 import nbformat
 import pandas as pd
@@ -28,7 +29,7 @@ from analysis.render.blocks import (
 )
 from analysis.render.html import to_html
 from analysis.render.markup import markdown_to_html, markdown_to_typst, typst_escape
-from analysis.render.notebook import report_items, report_meta
+from analysis.render.notebook import MIME_META, report_items, report_meta
 from analysis.render.pdf import to_pdf
 from analysis.render.stamp import make_stamp
 from analysis.render.xlsx import to_xlsx
@@ -195,6 +196,19 @@ def test_report_items_filter_language_and_instructions():
     assert texts == ["## Bagian satu\n\nNaratif **tebal**.", "Untagged text for both languages."]
     items_en = report_items(_report("id"), "en")
     assert "## Part one\n\nNarrative in English." in [i for k, i in items_en if k == "markdown"]
+
+
+def test_report_meta_is_plain_data_the_main_process_can_read_without_nbformat():
+    # A worker sends this payload to the build's main process; a NotebookNode inside would make
+    # unpickling it import nbformat and jsonschema there.
+    cell = nbformat.v4.new_code_cell("")
+    payload = {"area": "Kabupaten Dairi", "headline": {"rate": None, "gap": [1, 2]}}
+    cell.outputs = [nbformat.v4.new_output("display_data", data={MIME_META: payload})]
+    nb = nbformat.from_dict(_nb([cell]))  # as papermill returns it: NotebookNodes all the way
+    meta = report_meta(nb)
+    assert meta == payload
+    assert type(meta) is dict and type(meta["headline"]) is dict
+    assert b"nbformat" not in pickle.dumps(meta)
 
 
 def test_report_meta_is_required():

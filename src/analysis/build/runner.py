@@ -21,6 +21,7 @@ At the end of every run the report site ``index.html`` is written from the manif
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import signal
 import sys
@@ -75,6 +76,7 @@ _COMMIT_ORDER = ("ipynb", "xlsx", "html", "pdf")
 def _worker_init() -> None:
     """Import the analysis and the engine once per worker process."""
     # Late: the engine loads IPython; only worker processes need it, never the planning run.
+    importlib.import_module("analysis.build.startup")  # before the engine: see its docstring
     from analysis.build import engine
 
     engine.get_shell()
@@ -131,6 +133,7 @@ def build_one(job: Job, out: str, stamp: Any) -> dict[str, Any]:
     try:
         if job.error:
             raise LookupError(job.error)
+        importlib.import_module("analysis.build.startup")  # before the engine: see its docstring
         from analysis.build import engine  # late: IPython only where notebooks run
 
         folder.mkdir(parents=True, exist_ok=True)

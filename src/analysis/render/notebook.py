@@ -27,7 +27,11 @@ def _cell_tags(cell: Mapping[str, Any]) -> list[str]:
 
 
 def report_meta(nb: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``ReportMeta`` payload of an executed notebook.
+    """The ``ReportMeta`` payload of an executed notebook, as plain dicts and lists.
+
+    Plain, not nbformat's ``NotebookNode``: the payload travels from a worker process to the
+    build's main process, and unpickling a ``NotebookNode`` there would import nbformat (and
+    jsonschema with it, about a second) just to read a few figures.
 
     Raises
     ------
@@ -39,7 +43,7 @@ def report_meta(nb: Mapping[str, Any]) -> dict[str, Any]:
             data = output.get("data", {})
             if MIME_META in data:
                 meta = data[MIME_META]
-                return dict(json.loads(meta) if isinstance(meta, str) else meta)
+                return dict(json.loads(meta if isinstance(meta, str) else json.dumps(meta)))
     raise ValueError("the notebook displayed no ReportMeta (analysis.render.blocks.ReportMeta)")
 
 
