@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
-
 from analysis.core import config
+from analysis.core.files import parse_yaml
 
 LANGUAGES = ("id", "en")
 
@@ -21,7 +20,7 @@ def _catalogue() -> dict[str, dict[str, str]]:
     strings: dict[str, dict[str, str]] = {}
     for path in sorted(config.LOCALES.glob("*.yml")):
         area = path.stem
-        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, texts in (parse_yaml(path.read_text(encoding="utf-8")) or {}).items():
             missing = [lang for lang in LANGUAGES if lang not in (texts or {})]
             if missing:
                 raise ValueError(f"{path.name}: key {key!r} has no text for {', '.join(missing)}")

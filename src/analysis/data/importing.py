@@ -41,7 +41,7 @@ import yaml
 
 from analysis.core import config
 from analysis.core.errors import AmbiguousRegency, UserError, ValidationError
-from analysis.core.files import commit_files, sha256_bytes
+from analysis.core.files import commit_files, parse_yaml, sha256_bytes
 from analysis.data.import_checks import (
     guarded,
     plausibility_problems,
@@ -533,7 +533,7 @@ def _sidecar_text(target: Path, text: str, entry: dict, title: str) -> str:
     sidecar = target.with_name(target.name + ".meta.yml")
     meta = {}
     if sidecar.exists():
-        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        meta = parse_yaml(sidecar.read_text(encoding="utf-8")) or {}
     imports = [*meta.get("imports", []), entry]
     urls = sorted({i["source_url"] for i in imports if i.get("source_url")})
     publishers = sorted({i["publisher"] for i in imports if i.get("publisher")})

@@ -30,7 +30,7 @@ import yaml
 from analysis.core import config
 from analysis.core.checks import as_date
 from analysis.core.errors import ParameterError, ParameterLookupError, UserError
-from analysis.core.files import regular_file, repo_label
+from analysis.core.files import parse_yaml, regular_file, repo_label
 from analysis.data.schemas import FLAGS
 
 # Units a parameter may carry. A new unit is added here on purpose, so that a typo in a YAML
@@ -73,16 +73,6 @@ LATEST_EFFECTIVE = date(2100, 12, 31)
 UNCERTAINTY = ("low", "medium", "high")
 ASSUMPTION_REQUIRED = ("id", "title", "statement", "rationale", "source", "uncertainty", "used_by")
 ASSUMPTION_ID = re.compile(r"^A\d{2}[a-z]?$")
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML loader that keeps dates as text, so a bad date is reported with its parameter."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def _as_date(on: date | datetime | str | None) -> date:
@@ -298,7 +288,7 @@ def _read_yaml(path: Path) -> Any:
         raw = path.read_bytes()
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ParameterError(f"{label}: saved as UTF-16; save it as UTF-8")
-        return yaml.load(raw.decode("utf-8-sig"), Loader=_Loader)
+        return parse_yaml(raw.decode("utf-8-sig"), dates_as_text=True)
     except yaml.YAMLError as exc:
         raise ParameterError(f"{label}: not valid YAML ({exc})") from None
     except UnicodeDecodeError as exc:
