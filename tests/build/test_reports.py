@@ -110,6 +110,41 @@ def test_unchanged_inputs_are_not_rebuilt(tmp_path, monkeypatch):
     assert _build(tmp_path, force=True).built == ["id/12.14"]
 
 
+def test_inputs_are_checked_once_per_state_and_day(tmp_path, monkeypatch):
+    # The command line's checks (preflight) run when there is something to build and these
+    # inputs have not passed them today; their key (digest and date) is kept in the manifest.
+    digest = {"value": "state-1"}
+    monkeypatch.setattr(fingerprint, "inputs_digest", lambda: digest["value"])
+    calls = []
+    first = _build(tmp_path, preflight=lambda: calls.append("checked"))
+    assert first.built == ["id/12.14"] and calls == ["checked"]
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["inputs_checked"].startswith("state-1:")
+    # Same inputs, forced rebuild: not checked again.
+    assert _build(tmp_path, force=True, preflight=lambda: calls.append("x")).built
+    assert calls == ["checked"]
+    # Other inputs: checked again before building.
+    digest["value"] = "state-2"
+    assert _build(tmp_path, preflight=lambda: calls.append("again")).built == ["id/12.14"]
+    assert calls == ["checked", "again"]
+
+
+def test_refused_inputs_leave_the_folder_as_it_was(tmp_path, monkeypatch):
+    monkeypatch.setattr(fingerprint, "inputs_digest", lambda: "state-1")
+    _build(tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*")
+              if p.is_file() and p.name not in ("build.log", ".lock")}
+
+    def refuse() -> None:
+        raise runner.UserError("claims.csv: sha256 does not match its sidecar")
+
+    with pytest.raises(runner.UserError, match="claims.csv"):
+        _build(tmp_path, force=True, preflight=refuse)
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*")
+             if p.is_file() and p.name not in ("build.log", ".lock")}
+    assert after == before  # no report, manifest or site rewritten
+
+
 def test_inputs_digest_follows_data_files(tmp_path, monkeypatch):
     data = tmp_path / "data"
     data.mkdir()

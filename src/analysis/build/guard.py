@@ -2,7 +2,8 @@
 
 ``build_lock`` refuses a second run on the same folder (exit code 3), ``BuildLog`` appends to
 ``build.log`` (rotated once it grows large), ``time_limit`` stops a notebook that runs longer
-than its limit and ``peak_rss_mb`` reports the memory a worker used. These are the only places of
+than its limit, ``Signals`` turns SIGTERM/SIGINT into an orderly stop and ``peak_rss_mb``
+reports the memory a worker used. These are the only places of
 the build that open files directly.
 
 Everything here behaves the same on Linux, macOS and Windows: the lock is an operating-system
@@ -17,10 +18,12 @@ import contextlib
 import ctypes
 import datetime as dt
 import os
+import signal
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import filelock
 
@@ -181,3 +184,44 @@ def peak_rss_mb() -> float:
             kilo = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             peak = kilo if sys.platform == "darwin" else kilo * 1024
     return round(max(peak, info.rss) / (1024 * 1024), 1)
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT reached the run (a BaseException: no report's ``except`` catches it)."""
+
+
+class Signals:
+    """SIGTERM/SIGINT while building: remember them; stop the in-process build at once.
+
+    With worker processes the handler only records the signal: the run loop sees it, stops the
+    workers, writes the manifest and releases the lock. Building in this process, the handler
+    raises, except while a report's files are being moved into place (``committing``).
+    """
+
+    def __init__(self, in_process: bool) -> None:
+        self.in_process = in_process
+        self.received: int | None = None
+        self.committing = False
+        self._previous: dict[int, Any] = {}
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        self.received = signum
+        if self.in_process and not self.committing:
+            raise Interrupted(signum)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[Signals]:
+        if threading.current_thread() is not threading.main_thread():
+            yield self  # signals reach only the main thread: nothing to install
+            return
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._previous[sig] = signal.signal(sig, self._handle)
+        try:
+            yield self
+        finally:
+            for sig, handler in self._previous.items():
+                signal.signal(sig, handler)
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.received).name if self.received else ""

@@ -27,8 +27,24 @@ def load_manifest(out: Path) -> dict[str, dict[str, Any]]:
         return {}
 
 
-def write_manifest(out: Path, entries: dict[str, dict[str, Any]], version: str) -> None:
-    """Write ``manifest.json`` atomically, reports sorted by language, kind and code."""
+def checked_inputs(out: Path) -> str | None:
+    """The ``inputs_checked`` key of ``<out>/manifest.json``: inputs that passed the pre-build
+    checks in an earlier run (None when missing or unreadable)."""
+    try:
+        content = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        value = content.get("inputs_checked")
+        return value if isinstance(value, str) else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def write_manifest(out: Path, entries: dict[str, dict[str, Any]], version: str,
+                   inputs_checked: str | None = None) -> None:
+    """Write ``manifest.json`` atomically, reports sorted by language, kind and code.
+
+    ``inputs_checked`` (the key of inputs that passed the pre-build checks, see
+    ``analysis.build.runner.build_reports``) is kept at the top level when given.
+    """
     order = {"national": 0, "province": 1, "regency": 2}
     reports = sorted(
         entries.values(),
@@ -38,6 +54,7 @@ def write_manifest(out: Path, entries: dict[str, dict[str, Any]], version: str) 
         "schema": MANIFEST_SCHEMA,
         "updated": now(),
         "version": version,
+        **({"inputs_checked": inputs_checked} if inputs_checked else {}),
         "reports": reports,
     }
     atomic_write(out / MANIFEST, json.dumps(content, indent=2, ensure_ascii=False) + "\n")

@@ -20,16 +20,15 @@ At the end of every run the report site ``index.html`` is written from the manif
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import importlib
 import os
 import signal
 import sys
-import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,8 @@ from analysis.build.guard import (
     BUILD_LOG,
     DEFAULT_TIMEOUT_S,
     BuildLog,
+    Interrupted,
+    Signals,
     build_lock,
     now,
     peak_rss_mb,
@@ -54,8 +55,14 @@ from analysis.build.jobs import (
     Job,
     plan_jobs,
 )
-from analysis.build.manifest import MANIFEST, is_unchanged, load_manifest, write_manifest
-from analysis.build.workers import STARTED, WorkerPool, watch_lifeline
+from analysis.build.manifest import (
+    MANIFEST,
+    checked_inputs,
+    is_unchanged,
+    load_manifest,
+    write_manifest,
+)
+from analysis.build.workers import STARTED, WorkerPool, start_server, watch_lifeline
 from analysis.core import config
 from analysis.core.errors import UserError
 from analysis.core.files import atomic_write, sha256_bytes, stage_file
@@ -236,6 +243,7 @@ class BuildResult:
     seconds: float = 0.0
     interrupted: str | None = None  # the signal that stopped the run
     manifest_error: str | None = None  # manifest.json could not be written
+    inputs_checked: str | None = None  # the inputs' key once they passed the pre-build checks
 
     @property
     def exit_code(self) -> int:
@@ -284,49 +292,8 @@ class _Progress:
             self.bar.close()
 
 
-class _Interrupted(BaseException):
-    """SIGTERM or SIGINT reached the run (a BaseException: no report's ``except`` catches it)."""
-
-
-class _Signals:
-    """SIGTERM/SIGINT while building: remember them; stop the in-process build at once.
-
-    With worker processes the handler only records the signal: the run loop sees it, stops the
-    workers, writes the manifest and releases the lock. Building in this process, the handler
-    raises, except while a report's files are being moved into place (``committing``).
-    """
-
-    def __init__(self, in_process: bool) -> None:
-        self.in_process = in_process
-        self.received: int | None = None
-        self.committing = False
-        self._previous: dict[int, Any] = {}
-
-    def _handle(self, signum: int, _frame: Any) -> None:
-        self.received = signum
-        if self.in_process and not self.committing:
-            raise _Interrupted(signum)
-
-    @contextmanager
-    def installed(self) -> Iterator[_Signals]:
-        if threading.current_thread() is not threading.main_thread():
-            yield self  # signals reach only the main thread: nothing to install
-            return
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            self._previous[sig] = signal.signal(sig, self._handle)
-        try:
-            yield self
-        finally:
-            for sig, handler in self._previous.items():
-                signal.signal(sig, handler)
-
-    @property
-    def name(self) -> str:
-        return signal.Signals(self.received).name if self.received else ""
-
-
 def _run_jobs(jobs: list[Job], out: Path, stamp: Any, workers: int, in_process: bool,
-              signals: _Signals, scheduler: str | None = None) -> Iterator[dict[str, Any]]:
+              signals: Signals, scheduler: str | None = None) -> Iterator[dict[str, Any]]:
     """Build ``jobs``, yielding manifest entries (files staged, not yet in place) as they finish."""
     if scheduler and jobs:  # on a Dask cluster (analysis.build.executors)
         yield from executors.run_on_dask(jobs, out, stamp, scheduler, build_one, _lost_entry,
@@ -368,6 +335,27 @@ def _write_site(out: Path, manifest: dict[str, dict[str, Any]], langs: Sequence[
         result.failed[report_site.SITE_FILE] = _error_text(exc)
         log("ERROR", f"report site not written: {_error_text(exc)}")
         log("ERROR", "  " + _traceback_text(exc).replace("\n", "\n    "))
+
+
+def _check_inputs(preflight: Callable[[], None] | None, key: str, out_dir: Path,
+                  log: BuildLog, *, start_workers: bool, needed: bool) -> str | None:
+    """Run ``preflight`` unless these inputs passed it already; return the key to record.
+
+    The fork server is started first, so the workers' imports (a second or so) overlap the
+    checks instead of following them.
+    """
+    if preflight is None:
+        return None
+    if checked_inputs(out_dir) == key:
+        log("INFO", "inputs unchanged since they were last checked today")
+        return key
+    if not needed:
+        return None  # nothing to build: nothing read from these inputs
+    if start_workers:
+        start_server()
+    preflight()
+    log("INFO", "inputs checked")
+    return key
 
 
 def _prepare_out(out_dir: Path) -> None:
@@ -412,6 +400,7 @@ def build_reports(
     scheduler: str | None = None,
     site: bool = True,
     national_notebook: Path = NATIONAL_NOTEBOOK,
+    preflight: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Build the reports; skip those whose inputs and files are unchanged.
 
@@ -452,6 +441,12 @@ def build_reports(
         the manifest, isolation and atomic writes are the same; the workers must see ``out``.
     site : bool
         Write ``<out>/index.html``, the report site (``analysis.build.site``).
+    preflight : callable, optional
+        Checks of the inputs (the command line's: raw checksums, tables, parameters, scenario
+        files) that raise ``UserError`` to refuse the run. Called once the run knows it has
+        reports to build, while the worker processes start, and skipped when the manifest
+        records that these same inputs passed it today (``inputs_checked``: the inputs' digest
+        and the date). A refusal writes no report and no manifest.
 
     Returns
     -------
@@ -464,7 +459,7 @@ def build_reports(
     ReportsLocked
         When another run is writing to ``out``.
     UserError
-        When ``out`` cannot be written.
+        When ``out`` cannot be written, or ``preflight`` refuses the inputs.
     """
     clock = time.perf_counter()
     out_dir = Path(out) if out is not None else config.reports_dir()
@@ -472,10 +467,11 @@ def build_reports(
     in_process = in_process and not scheduler
     _prepare_out(out_dir)
     result = BuildResult(out=out_dir)
-    with build_lock(out_dir), _Signals(in_process).installed() as signals:
+    with build_lock(out_dir), Signals(in_process).installed() as signals:
         log = BuildLog(out_dir / BUILD_LOG)
         manifest: dict[str, dict[str, Any]] = {}
         stamp = None
+        refused = False
         try:
             _remove_leftovers(out_dir)
             stamp = make_stamp()
@@ -506,6 +502,14 @@ def build_reports(
             if result.unchanged:
                 log("INFO", f"{len(result.unchanged)} report(s) unchanged")
             try:
+                result.inputs_checked = _check_inputs(
+                    preflight, f"{shared}:{dt.date.today().isoformat()}", out_dir, log,
+                    start_workers=bool(todo) and not in_process and not scheduler,
+                    needed=bool(todo))
+            except UserError:
+                refused = True
+                raise
+            try:
                 for entry in _run_jobs(todo, out_dir, stamp, jobs, in_process, signals,
                                        scheduler):
                     signals.committing = True
@@ -515,24 +519,27 @@ def build_reports(
                         signals.committing = False
                     progress_bar.update(entry["id"], entry["status"], entry.get("duration_s"))
                     if signals.received and in_process:
-                        raise _Interrupted(signals.received)
+                        raise Interrupted(signals.received)
             finally:
                 progress_bar.close()
-        except _Interrupted:
+        except Interrupted:
             pass  # the manifest is written below, then the lock is released
         finally:
             if signals.received:
                 result.interrupted = signals.name
                 log("ERROR", f"run stopped by {signals.name}: workers stopped, "
                              "reports not yet built left as they were")
-            if stamp is not None and manifest and result.manifest_error is None:
+            if refused:
+                pass  # the inputs were refused: leave the folder as it was
+            elif stamp is not None and manifest and result.manifest_error is None:
                 try:
-                    write_manifest(out_dir, manifest, stamp.version)
+                    write_manifest(out_dir, manifest, stamp.version, result.inputs_checked)
                 except OSError as exc:
                     result.manifest_error = f"{out_dir / MANIFEST}: {exc.strerror or exc}"
             if result.manifest_error:
                 log("ERROR", f"manifest not written: {result.manifest_error}")
-            elif site and stamp is not None and manifest and not signals.received:
+            elif (site and stamp is not None and manifest and not signals.received
+                  and not refused):
                 _write_site(out_dir, manifest, langs, stamp, result, log)
             result.seconds = time.perf_counter() - clock
             log("INFO", result.summary().splitlines()[0])
@@ -570,8 +577,8 @@ def _record(entry: dict[str, Any], manifest: dict[str, dict[str, Any]], out_dir:
     entry["version"] = stamp.version
     manifest[entry["id"]] = entry
     try:
-        write_manifest(out_dir, manifest, stamp.version)
+        write_manifest(out_dir, manifest, stamp.version, result.inputs_checked)
     except OSError as exc:
         # The files are in place but cannot be recorded: stop rather than replace more.
         result.manifest_error = f"{out_dir / MANIFEST}: {exc.strerror or exc}"
-        raise _Interrupted(0) from None
+        raise Interrupted(0) from None

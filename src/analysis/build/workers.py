@@ -51,6 +51,16 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
+def start_server() -> None:
+    """Start the fork server now, so that it imports what the workers need while this process
+    goes on (checking the inputs); a pool made later forks its workers from it. Does nothing
+    where workers are spawned."""
+    if pool_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver  # not importable where there is no forkserver
+
+        forkserver.ensure_running()
+
+
 def watch_lifeline(lifeline: Connection) -> None:
     """In a worker: exit at once when the parent's end of ``lifeline`` closes (the parent died)."""
 

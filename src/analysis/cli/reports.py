@@ -123,7 +123,6 @@ def run(args: argparse.Namespace) -> int:
 
     workers = _check_args(args)
     regencies = jobs.resolve_regencies(args.province, args.regency)
-    _check_inputs()
     try:
         result = runner.build_reports(
             province=args.province,
@@ -137,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
             in_process=False,  # a crashed report must not take the run with it
             scheduler=args.scheduler,
             site=args.site,
+            preflight=_check_inputs,  # while the workers start; skipped if checked already
         )
     except ReportsLocked as exc:
         print(f"reports: {exc}", file=sys.stderr)
