@@ -254,6 +254,9 @@ def read_yaml_file(path: str | Path, what: str = "YAML file",
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         what_went_wrong = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "nesting depth" in what_went_wrong:  # libyaml's limit, as RecursionError below
+            raise UserError(f"{path}: nested too deeply to be a {what} ({where.rstrip(': ')})"
+                            ) from None
         raise UserError(f"{path}: not valid YAML ({where}{what_went_wrong})") from None
     except RecursionError:
         raise UserError(f"{path}: nested too deeply to be a {what}") from None
