@@ -26,6 +26,7 @@ import importlib
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -509,6 +510,9 @@ def build_reports(
             except UserError:
                 refused = True
                 raise
+            if site and todo and not in_process:  # the main process waits on the workers
+                threading.Thread(target=report_site.prefetch, name="site-prefetch",
+                                 daemon=True).start()
             try:
                 for entry in _run_jobs(todo, out_dir, stamp, jobs, in_process, signals,
                                        scheduler):

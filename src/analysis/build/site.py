@@ -470,6 +470,20 @@ def site_digest(manifest: Mapping[str, Mapping[str, Any]], lang: str, version: s
     return digest.hexdigest()
 
 
+def prefetch() -> None:
+    """Read what the site draws (the kab/kota boundaries, the regency table) into their caches.
+
+    The build calls this in a thread while the reports are built, so that writing the site at
+    the end does not start with reading a country's boundaries. Errors are left for
+    :func:`write_site` to report.
+    """
+    try:
+        shipped_features()
+        regencies(None)
+    except Exception:  # noqa: BLE001  (reported, with context, when the site is written)
+        pass
+
+
 def write_site(out: Path, manifest: Mapping[str, Mapping[str, Any]], lang: str = "id",
                version: str = "", generated: str = "") -> Path:
     """Write ``<out>/index.html`` atomically (unless it is already up to date); return its path.
