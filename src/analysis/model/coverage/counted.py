@@ -201,11 +201,26 @@ def segment_facts(
         ``workers_reported``.
     """
     rows = fact_states(facts, as_of, months)
-    rows = rows[rows["state"] == CURRENT]
-    used = [_group_facts(area_rows) for _, area_rows in rows.groupby("area_code", sort=True)]
+    return current_segment_facts(rows[rows["state"] == CURRENT])
+
+
+def current_segment_facts(current: pd.DataFrame) -> pd.DataFrame:
+    """``segment_facts`` of facts already known to be current, for a caller that has them.
+
+    Parameters
+    ----------
+    current : DataFrame
+        Current facts (``current.current_facts``), of one area or several.
+
+    Returns
+    -------
+    DataFrame
+        As ``segment_facts``.
+    """
+    used = [_group_facts(area_rows) for _, area_rows in current.groupby("area_code", sort=True)]
     used = [u for u in used if not u.empty]
     if not used:
-        return rows.iloc[0:0].assign(group=pd.Series(dtype=str))
+        return current.iloc[0:0].assign(group=pd.Series(dtype=str))
     return pd.concat(used, ignore_index=True)
 
 
