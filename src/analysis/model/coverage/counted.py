@@ -373,7 +373,8 @@ def coverage_history(
 
 
 def previous_coverage(
-    facts: pd.DataFrame, as_of: date | str | None = None, months: int | None = None
+    facts: pd.DataFrame, as_of: date | str | None = None, months: int | None = None,
+    current: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each area's covered total at its previous observation date before the current one.
 
@@ -390,6 +391,8 @@ def previous_coverage(
         Cut-off date (inclusive); None is today.
     months : int, optional
         Staleness in months; the parameter when omitted.
+    current : DataFrame, optional
+        ``covered_by_segment(facts, as_of, months)`` when the caller has it.
 
     Returns
     -------
@@ -398,7 +401,7 @@ def previous_coverage(
         observation that counted.
     """
     cutoff = as_timestamp(as_of)
-    current = covered_by_segment(facts, cutoff, months)
+    current = covered_by_segment(facts, cutoff, months) if current is None else current
     rows = fact_states(facts, cutoff, months)
     counted = {seg for members in SEGMENT_GROUPS.values() for seg in members}
     rows = rows[rows["segment"].isin(counted)]

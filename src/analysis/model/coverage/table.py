@@ -189,9 +189,9 @@ def build_coverage_table(
     table = regencies[keep].sort_values("regency_code").reset_index(drop=True)
     codes = set(table["regency_code"])
     facts = facts[facts["area_code"].isin(codes)]
-    covered = covered_by_segment(facts, cutoff, months).rename(
-        columns={"area_code": "regency_code"})
-    previous = previous_coverage(facts, cutoff, months).rename(
+    by_area = covered_by_segment(facts, cutoff, months)
+    covered = by_area.rename(columns={"area_code": "regency_code"})
+    previous = previous_coverage(facts, cutoff, months, current=by_area).rename(
         columns={"area_code": "regency_code"})
     declared = declared_targets_at(targets[targets["area_code"].isin(codes)], cutoff)
     declared = declared.merge(declared_coverage(facts, declared, cutoff, months),

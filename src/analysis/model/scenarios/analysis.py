@@ -152,11 +152,12 @@ def recommend_mix(
     full = _run(a, d, apbd_rp[None, None, :])
     achieved = (full["gap"][0] <= 0).mean(axis=0)
     central = project(s)
+    others_rp = {n: central[f"{n}_rp"].tolist() for n in SOURCES if n != "apbd"}
     first = first_budget_year(s)
     rows = []
     for t, year in enumerate(s.year_list):
         planned = s.apbd_budget_rp[t]
-        printed = {n: float(central[f"{n}_rp"].iloc[t]) for n in SOURCES if n != "apbd"}
+        printed = {n: float(values[t]) for n, values in others_rp.items()}
         printed["apbd"] = float(apbd_rp[t])
         total = sum(printed.values())
         rows.append({
