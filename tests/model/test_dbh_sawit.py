@@ -102,6 +102,20 @@ def test_a_newer_source_wins_by_date_not_by_position():
     assert dbh_sawit.allocation_from_table(rows, "12.10", 2026, dates) == 4_000_000_000
 
 
+def test_summary_of_an_edited_table_is_read_again(raw_copy):
+    # Fixture: Labuhanbatu (12.22) 2023, Rp1.000.000.000; the shipped 20% cap (PMK 91/2023).
+    first = dbh_sawit.dbh_summary("12.22", "2024-06-30")
+    assert (first["allocation"], first["envelope"]) == (1_000_000_000, 200_000_000)
+    first["series"].clear()  # a caller's change never reaches the cache
+    assert len(dbh_sawit.dbh_summary("12.22", "2024-06-30")["series"]) == 1
+    path = raw_copy / "dbh_sawit.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",1000000000,", ",10000000000,"),
+                    encoding="utf-8")
+    after = dbh_sawit.dbh_summary("12.22", "2024-06-30")
+    # Rp10.000.000.000 × 20% = Rp2.000.000.000.
+    assert (after["allocation"], after["envelope"]) == (10_000_000_000, 2_000_000_000)
+
+
 def test_shipped_mandailing_natal_2023_not_used_row_is_never_used():
     assert dbh_sawit.dbh_allocation("12.13", 2023) == 9_543_279_000
     summary = dbh_sawit.dbh_summary("12.13", "2023-12-31")

@@ -8,14 +8,19 @@ table is validated against its schema (:mod:`analysis.data.schemas`, checked by
 message naming file, row and column.
 
 Reading is cached per file modification time, so building many reports in one process reads
-each CSV once, while an edited or newly imported file is picked up at once.
+each CSV once, while an edited or newly imported file is picked up at once. ``StampedCache`` keeps
+results computed from the tables the same way, keyed by the stamps of their files
+(``data_stamp``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -162,6 +167,56 @@ def data_stamp(names: Sequence[str], parameters: bool = True) -> tuple:
     if parameters:
         stamps += [file_stamp(p) for p in sorted(Path(config.PARAMETERS).glob("*.yml"))]
     return tuple(stamps) + references_stamp(True)
+
+
+T = TypeVar("T")
+
+
+class StampedCache:
+    """Results computed from the data, kept per process while the data files are unchanged.
+
+    The key a caller gives must hold everything the result depends on: the arguments, the
+    date (today's, when a function reads "None" as today) and the stamps of the files read
+    (``data_stamp``), so an edited or newly imported file is never served stale. Results go
+    in and come out as deep copies: a caller that changes what it got cannot change what the
+    next caller gets. The least recently used result is dropped beyond ``size``.
+
+    Parameters
+    ----------
+    size : int
+        Results kept.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+
+    def fetch(self, key: tuple, compute: Callable[[], T]) -> T:
+        """A copy of the result stored under ``key``; ``compute()`` stores it on a miss.
+
+        Parameters
+        ----------
+        key : tuple
+            Hashable; see the class docstring for what it must hold.
+        compute : callable
+            Computes the result (None is a result like any other).
+
+        Returns
+        -------
+        object
+            A deep copy of the stored result.
+        """
+        if key in self._items:
+            self._items.move_to_end(key)
+        else:
+            self._items[key] = compute()
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return copy.deepcopy(self._items[key])
+
+    def clear(self) -> None:
+        """Forget every result."""
+        self._items.clear()
 
 
 @lru_cache(maxsize=4)

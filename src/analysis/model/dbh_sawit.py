@@ -25,8 +25,12 @@ import pandas as pd
 from analysis.core.checks import amount_rp, as_date, positive_int
 from analysis.core.errors import UserError
 from analysis.data.parameters import Parameters, default_parameters
-from analysis.data.tables import load_table
+from analysis.data.tables import StampedCache, data_stamp, load_table
 from analysis.model.contributions import DEFAULT_PACKAGE, workers_affordable
+
+# Tables dbh_summary reads (with the parameters, which data_stamp includes), and its results.
+_SUMMARY_TABLES = ("dbh_sawit", "sources")
+_SUMMARIES = StampedCache(600)
 
 
 def dbh_envelope(
@@ -287,6 +291,17 @@ def dbh_summary(area_code: str, as_of: date | str | None = None) -> dict[str, An
     figure drives the envelope (Rp301.675.200, 1.496 workers), the range is Rp1.508.376.000 –
     Rp8.513.744.000 (1.496 – 8.446 workers).
     """
+    # A brief asks for its area several times (its DBH section, page 1 and the calculator
+    # through the scenario; the province overview for every kab/kota): computed once per
+    # process and data state. "No date" means every year and today's rules, so the key holds
+    # today's date and whether a date was given, apart from the date itself.
+    day = as_date(as_of) if as_of else None
+    key = (str(area_code), day, date.today(), data_stamp(_SUMMARY_TABLES))
+    return _SUMMARIES.fetch(key, lambda: _dbh_summary(area_code, as_of))
+
+
+def _dbh_summary(area_code: str, as_of: date | str | None) -> dict[str, Any] | None:
+    """``dbh_summary`` computed from the tables (see there)."""
     series, aside = dbh_series(area_code, as_of)
     if not series:
         return None

@@ -201,11 +201,26 @@ def segment_facts(
         ``workers_reported``.
     """
     rows = fact_states(facts, as_of, months)
-    rows = rows[rows["state"] == CURRENT]
-    used = [_group_facts(area_rows) for _, area_rows in rows.groupby("area_code", sort=True)]
+    return current_segment_facts(rows[rows["state"] == CURRENT])
+
+
+def current_segment_facts(current: pd.DataFrame) -> pd.DataFrame:
+    """``segment_facts`` of facts already known to be current, for a caller that has them.
+
+    Parameters
+    ----------
+    current : DataFrame
+        Current facts (``current.current_facts``), of one area or several.
+
+    Returns
+    -------
+    DataFrame
+        As ``segment_facts``.
+    """
+    used = [_group_facts(area_rows) for _, area_rows in current.groupby("area_code", sort=True)]
     used = [u for u in used if not u.empty]
     if not used:
-        return rows.iloc[0:0].assign(group=pd.Series(dtype=str))
+        return current.iloc[0:0].assign(group=pd.Series(dtype=str))
     return pd.concat(used, ignore_index=True)
 
 
@@ -358,7 +373,8 @@ def coverage_history(
 
 
 def previous_coverage(
-    facts: pd.DataFrame, as_of: date | str | None = None, months: int | None = None
+    facts: pd.DataFrame, as_of: date | str | None = None, months: int | None = None,
+    current: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each area's covered total at its previous observation date before the current one.
 
@@ -375,6 +391,8 @@ def previous_coverage(
         Cut-off date (inclusive); None is today.
     months : int, optional
         Staleness in months; the parameter when omitted.
+    current : DataFrame, optional
+        ``covered_by_segment(facts, as_of, months)`` when the caller has it.
 
     Returns
     -------
@@ -383,7 +401,7 @@ def previous_coverage(
         observation that counted.
     """
     cutoff = as_timestamp(as_of)
-    current = covered_by_segment(facts, cutoff, months)
+    current = covered_by_segment(facts, cutoff, months) if current is None else current
     rows = fact_states(facts, cutoff, months)
     counted = {seg for members in SEGMENT_GROUPS.values() for seg in members}
     rows = rows[rows["segment"].isin(counted)]

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date
 
 import numpy as np
@@ -23,9 +22,9 @@ from analysis.model.coverage.counted import (
     basis_facts,
     coverage_history,
     covered_by_segment,
+    current_segment_facts,
     declared_coverage,
     previous_coverage,
-    segment_facts,
 )
 from analysis.model.coverage.current import SET_ASIDE, current_facts, fact_states
 from analysis.model.coverage.current import staleness_months as staleness_months_param
@@ -190,9 +189,9 @@ def build_coverage_table(
     table = regencies[keep].sort_values("regency_code").reset_index(drop=True)
     codes = set(table["regency_code"])
     facts = facts[facts["area_code"].isin(codes)]
-    covered = covered_by_segment(facts, cutoff, months).rename(
-        columns={"area_code": "regency_code"})
-    previous = previous_coverage(facts, cutoff, months).rename(
+    by_area = covered_by_segment(facts, cutoff, months)
+    covered = by_area.rename(columns={"area_code": "regency_code"})
+    previous = previous_coverage(facts, cutoff, months, current=by_area).rename(
         columns={"area_code": "regency_code"})
     declared = declared_targets_at(targets[targets["area_code"].isin(codes)], cutoff)
     declared = declared.merge(declared_coverage(facts, declared, cutoff, months),
@@ -276,8 +275,10 @@ def load_inputs(province: str = "12") -> dict[str, pd.DataFrame]:
 # Tables coverage_table reads; their files key the per-process cache below.
 _INPUT_TABLES = ("regencies", "coverage_facts", "declared_targets", "population_poverty",
                  "labour_force", "population_kemendagri")
-_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_CACHE_SIZE = 64  # a national build asks for 38 provinces at one date
+_CACHE = tables.StampedCache(64)  # a national build asks for 38 provinces at one date
+# Tables segment_table reads, and its results (a build of all provinces has ~500 kab/kota).
+_SEGMENT_TABLES = ("coverage_facts", "declared_targets")
+_SEGMENTS = tables.StampedCache(600)
 
 
 def coverage_table(
@@ -311,15 +312,18 @@ def coverage_table(
         ``staleness_months``.
     """
     cutoff = as_timestamp(as_of)
-    key = None
-    if inputs is None:
-        # Every brief of a province asks for the same table: compute it once per process and
-        # data state (the key holds the files' stamps, so an edited file is never served stale).
-        key = (str(province), cutoff, target_basis, tables.data_stamp(_INPUT_TABLES))
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key].copy()
-        inputs = load_inputs(province)
+    if inputs is not None:
+        return _coverage_table(province, cutoff, target_basis, inputs)
+    # Every brief of a province asks for the same table: compute it once per process and
+    # data state (the key holds the files' stamps, so an edited file is never served stale).
+    key = (str(province), cutoff, target_basis, tables.data_stamp(_INPUT_TABLES))
+    return _CACHE.fetch(key, lambda: _coverage_table(province, cutoff, target_basis,
+                                                     load_inputs(province)))
+
+
+def _coverage_table(province: str, cutoff: pd.Timestamp, target_basis: str,
+                    inputs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """``coverage_table`` computed from loaded tables (see there)."""
     per_desa = float(default_parameters().get("targets.workers_per_desa", on=cutoff.date()))
     monthly = monthly_contribution("jkk-jkm", on=cutoff.date())
     # A01 takes its three province inputs at the reference date of its log entry.
@@ -342,10 +346,6 @@ def coverage_table(
         informal_province_note=province_inputs["note"],
         staleness_months=staleness_months_param(cutoff),
     )
-    if key is not None:
-        _CACHE[key] = table.copy()
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
     return table
 
 
@@ -408,10 +408,18 @@ def segment_table(regency_code: str, as_of: date | str | None = None) -> pd.Data
     """
     code = _code(regency_code)
     cutoff = as_timestamp(as_of)
+    # A brief reads it for its segments, its history and its flagged facts: computed once per
+    # process and data state (the key holds the stamps of the tables and parameters read).
+    key = (code, cutoff, tables.data_stamp(_SEGMENT_TABLES))
+    return _SEGMENTS.fetch(key, lambda: _segment_table(code, cutoff))
+
+
+def _segment_table(code: str, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """``segment_table`` of a resolved code on a normalised date (see there)."""
     facts = tables.load_table("coverage_facts")
     facts = facts[facts["area_code"] == code]
     current = current_facts(facts, cutoff)
-    used = segment_facts(facts, cutoff)
+    used = current_segment_facts(current)
     in_total = set(used["fact_id"])  # the "all groups" count, before basis-only facts join
     bases = {"village": basis_facts(current, "village"),
              "informal": basis_facts(current, "informal")}

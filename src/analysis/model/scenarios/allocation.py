@@ -10,6 +10,7 @@ APBD up to its budget); the Monte Carlo (``montecarlo``) runs the same engine on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -231,28 +232,32 @@ def project(
     # The APBD needed: what the APBD pays when it fills every gap left by the other sources.
     need = _allocate(target, cost, envelope, a.eligible[0], a.province[0], a.dana_desa[0],
                      csr_rp, np.full_like(apbd, np.inf))["apbd"]
-    df = pd.DataFrame({"year": s.year_list, "months": s.months, "cost_per_worker_rp": cost,
-                       "target_workers": target})
+    # The columns are built as arrays and the frame once: a frame grown column by column cost
+    # more than the allocation itself, and the briefs project each scenario a dozen times.
+    cols: dict[str, Any] = {"year": s.year_list, "months": s.months,
+                            "cost_per_worker_rp": cost, "target_workers": target}
     for name in SOURCES:
-        df[f"{name}_workers"] = res[name].astype(int)
-        df[f"{name}_rp"] = res[name] * cost
-    df["covered_workers"] = res["covered"].astype(int)
-    df["coverage"] = np.where(target > 0, res["covered"] / np.maximum(target, 1), 1.0)
-    df["gap_workers"] = res["gap"].astype(int)
-    df["gap_rp"] = res["gap"] * cost
-    df["total_rp"] = sum(df[f"{n}_rp"] for n in SOURCES)
-    df["apbd_budget_rp"] = np.where(np.isinf(apbd), np.nan, apbd)
-    df["apbd_needed_rp"] = need * cost
-    df["belanja_rp"] = a.belanja[0]
-    df["apbd_share_of_belanja"] = df["apbd_rp"] / df["belanja_rp"]
-    df["dbh_allocation_rp"] = alloc
-    df["dbh_envelope_rp"] = envelope
-    df["dbh_fundable_workers"] = _whole(envelope / cost).astype(int)
-    df["dbh_unused_rp"] = envelope - df["dbh_rp"]
-    df["eligible_palm_workers"] = [np.nan if e is None else float(e) for e in s.dbh_eligible]
-    covered = df["covered_workers"].replace(0, np.nan)
-    df["cost_per_covered_worker_rp"] = df["total_rp"] / covered
-    df["apbd_per_covered_worker_rp"] = df["apbd_rp"] / covered
+        cols[f"{name}_workers"] = res[name].astype(int)
+        cols[f"{name}_rp"] = res[name] * cost
+    cols["covered_workers"] = res["covered"].astype(int)
+    cols["coverage"] = np.where(target > 0, res["covered"] / np.maximum(target, 1), 1.0)
+    cols["gap_workers"] = res["gap"].astype(int)
+    cols["gap_rp"] = res["gap"] * cost
+    cols["total_rp"] = sum(cols[f"{n}_rp"] for n in SOURCES)
+    cols["apbd_budget_rp"] = np.where(np.isinf(apbd), np.nan, apbd)
+    cols["apbd_needed_rp"] = need * cost
+    cols["belanja_rp"] = a.belanja[0]
+    with np.errstate(divide="ignore", invalid="ignore"):  # as pandas divides: x/0 is inf, 0/0 NaN
+        cols["apbd_share_of_belanja"] = cols["apbd_rp"] / cols["belanja_rp"]
+    cols["dbh_allocation_rp"] = alloc
+    cols["dbh_envelope_rp"] = envelope
+    cols["dbh_fundable_workers"] = _whole(envelope / cost).astype(int)
+    cols["dbh_unused_rp"] = envelope - cols["dbh_rp"]
+    cols["eligible_palm_workers"] = [np.nan if e is None else float(e) for e in s.dbh_eligible]
+    covered = np.where(cols["covered_workers"] == 0, np.nan, cols["covered_workers"])
+    cols["cost_per_covered_worker_rp"] = cols["total_rp"] / covered
+    cols["apbd_per_covered_worker_rp"] = cols["apbd_rp"] / covered
+    df = pd.DataFrame(cols)
     df.attrs["notes"] = _notes(s, df)
     return df
 
@@ -277,7 +282,12 @@ def _notes(s: Scenario, df: pd.DataFrame) -> list[tuple[str, int | None, dict[st
                                            "flags": b["flags"] or "–"}))
     elif s.solve_apbd:
         out.append(("apbd_unknown", None, {}))
-    for row, eligible in zip(df.itertuples(), s.dbh_eligible, strict=True):
+    # Columns as lists of Python numbers (what itertuples gives), without a row object each.
+    names = ("year", "target_workers", "gap_workers", "gap_rp", "apbd_budget_rp",
+             "dbh_fundable_workers", "dbh_envelope_rp", "dbh_workers", "dbh_unused_rp")
+    rows = [SimpleNamespace(**dict(zip(names, values, strict=True)))
+            for values in zip(*(df[n].tolist() for n in names), strict=True)]
+    for row, eligible in zip(rows, s.dbh_eligible, strict=True):
         if row.gap_workers > 0 and not np.isnan(row.apbd_budget_rp):
             out.append(("target_not_met", int(row.year), {
                 "target": row.target_workers,

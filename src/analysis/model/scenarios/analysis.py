@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.errors import UserError
+from analysis.data.parameters import default_assumptions
 from analysis.model import benefits
 from analysis.model.contributions import get_package
 from analysis.model.scenarios.allocation import _arrays, _envelope, project
@@ -72,14 +73,15 @@ def variant(s: Scenario, name: str) -> Scenario:
     return replace(s, dana_desa_what_if=False)
 
 
-def variants_for(s: Scenario) -> list[str]:
+def variants_for(s: Scenario, central: pd.DataFrame | None = None) -> list[str]:
     """The variants that say something about ``s``, in ``VARIANTS`` order.
 
     ``apbd_only`` only when the central scenario has another source; each what-if only when the
     scenario has that option (a what-if CSR pledge; DBH Sawit money waiting for a count of palm
-    workers; a what-if Dana Desa). Two identical bars answer no question.
+    workers; a what-if Dana Desa). Two identical bars answer no question. ``central`` is
+    ``project(s)`` when the caller has it.
     """
-    central = project(s)
+    central = project(s) if central is None else central
     others = [n for n in SOURCES if n != "apbd"]
     names = []
     if central[[f"{n}_workers" for n in others]].to_numpy().sum() > 0:
@@ -150,11 +152,12 @@ def recommend_mix(
     full = _run(a, d, apbd_rp[None, None, :])
     achieved = (full["gap"][0] <= 0).mean(axis=0)
     central = project(s)
+    others_rp = {n: central[f"{n}_rp"].tolist() for n in SOURCES if n != "apbd"}
     first = first_budget_year(s)
     rows = []
     for t, year in enumerate(s.year_list):
         planned = s.apbd_budget_rp[t]
-        printed = {n: float(central[f"{n}_rp"].iloc[t]) for n in SOURCES if n != "apbd"}
+        printed = {n: float(values[t]) for n, values in others_rp.items()}
         printed["apbd"] = float(apbd_rp[t])
         total = sum(printed.values())
         rows.append({
@@ -188,7 +191,8 @@ def recommend_mix(
 
 
 def compare_variants(
-    s: Scenario, prob: float = 0.9, draws: int = 2_000, seed: int = DEFAULT_SEED
+    s: Scenario, prob: float = 0.9, draws: int = 2_000, seed: int = DEFAULT_SEED,
+    central: tuple[pd.DataFrame, SimulationResult, dict] | None = None,
 ) -> pd.DataFrame:
     """The variants of ``variants_for`` side by side.
 
@@ -199,6 +203,9 @@ def compare_variants(
         Probability used for the APBD needed (see ``recommend_mix``).
     draws, seed : int
         Monte Carlo size and seed.
+    central : tuple, optional
+        ``project(s)``, ``simulate(s, draws, seed)`` and ``recommend_mix(s, prob, draws,
+        seed)`` when the caller has them (``analyse``): the central variant is ``s`` itself.
 
     Returns
     -------
@@ -211,11 +218,13 @@ def compare_variants(
         probability ``prob``).
     """
     frames = []
-    for name in variants_for(s):
-        v = variant(s, name)
-        table = project(v)
-        sim = simulate(v, draws, seed)
-        mix = recommend_mix(v, prob, draws, seed)
+    for name in variants_for(s, None if central is None else central[0]):
+        if name == "central" and central is not None:
+            table, sim, mix = central
+        else:
+            v = variant(s, name)
+            table, sim, mix = project(v), simulate(v, draws, seed), recommend_mix(v, prob, draws,
+                                                                                 seed)
         frames.append(pd.DataFrame({
             "variant": name,
             "year": table["year"],
@@ -356,6 +365,8 @@ def benefits_table(s: Scenario, table: pd.DataFrame, params: Any = None,
     if get_package(s.package).basis != "income":
         return None
     try:
+        # Read once for the table, not once per year and level (each read copies the log).
+        assumptions = default_assumptions(assumptions)
         benefits.check_assumptions(assumptions)
     except (UserError, FileNotFoundError):
         return None  # no assumptions log: the benefit side cannot be computed
@@ -431,14 +442,17 @@ def analyse(
     """
     seed = DEFAULT_SEED if seed is None else seed
     table = project(s)
+    simulation = simulate(s, draws, seed)
+    mix = recommend_mix(s, prob, draws, seed)
     return Analysis(
         scenario=s,
         table=table,
-        simulation=simulate(s, draws, seed),
-        mix=recommend_mix(s, prob, draws, seed),
+        simulation=simulation,
+        mix=mix,
         # The same draws as the mix: the chart's central APBD needed is the table's, to the
         # rupiah (2.000 draws gave Pakpak Bharat Rp367,72 juta beside the table's Rp372,56 juta).
-        variants=compare_variants(s, prob, draws, seed),
+        # The central variant is this scenario: its results are passed, not computed again.
+        variants=compare_variants(s, prob, draws, seed, central=(table, simulation, mix)),
         sensitivity=sensitivity(s),
         benefits=benefits_table(s, table),
         target_levels=target_what_if(s),
