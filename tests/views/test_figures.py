@@ -177,3 +177,27 @@ def test_choropleth_matches_real_names_and_codes(tmp_path):
         assert bool(poly.get_hatch()) == (status[code] == coverage.NO_DATA)
     figures.save_figure(fig, tmp_path / "map.png")
     plt.close(fig)
+
+
+def test_long_variants_title_stays_within_the_chart():
+    # A finding title of about 120 characters on the 8-inch variants chart: drawn on one line
+    # it ran about 3 inches past the chart's right edge, so the saved image was 2.267 px wide
+    # instead of at most 1.600 and the page printed the chart at 70%.
+    variants = pd.DataFrame({
+        "variant": ["central"] * 2 + ["dbh_what_if"] * 2,
+        "year": [2026, 2027] * 2,
+        "target_workers": [15_900] * 4, "covered_workers": [15_900] * 4,
+        "coverage": [1.0] * 4, "gap_workers": [0] * 4, "apbd_rp": [0.0] * 4,
+        "other_rp": [0.0] * 4, "probability": [np.nan] * 4,
+        "apbd_needed_rp": [3.21e9, 3.21e9, 3.0e9, 3.0e9],
+    })
+    title = ("APBD yang dibutuhkan Tapanuli Tengah: Rp3,21 miliar pada 2030; jika pekerja sawit "
+             "didata (DBH Sawit), hemat Rp204,22 juta")
+    fig = figures.scenario_variants(variants, "id", title=title)
+    heading = fig._suptitle.get_text()
+    assert heading.replace("\n", " ") == title  # every word kept, broken between words
+    assert max(len(line) for line in heading.splitlines()) <= 80
+    fig.canvas.draw()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    assert box.x1 <= fig.get_figwidth()  # nothing drawn past the right edge
+    plt.close(fig)

@@ -14,13 +14,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analysis.core import config, i18n, numbers
+from analysis.core import i18n, numbers
+from analysis.render.charts import figure_png
 from analysis.render.markup import (
     clean_text,
     is_web_url,
@@ -479,10 +479,7 @@ class Figure(_Displayable):
 
     def __init__(self, fig: Any, caption: str = "", width: str = "100%",
                  height: str | None = None) -> None:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=config.FIGURE_DPI, bbox_inches="tight",
-                    facecolor="white")
-        self.png = buffer.getvalue()
+        self.png = figure_png(fig)
         self.caption = caption
         self.width = width
         self.height = height

@@ -16,6 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from analysis.core import i18n, numbers
 from analysis.views.figures.style import (
     PALETTE,
+    fit_title,
     number_formatter,
     percent_formatter,
     rupiah_formatter,
@@ -221,8 +222,8 @@ def scenario_variants(variants: pd.DataFrame, lang: str = "id", prob: float = 0.
         ax.set_title(heading, loc="left", fontsize=9, fontweight="normal")
     axes[0, 0].legend(loc="lower left", bbox_to_anchor=(0.0, 1.12), ncol=2, borderaxespad=0.2,
                       handlelength=1.2, columnspacing=1.2)
-    fig.suptitle(title or i18n.t("scenarios.variants_title", lang, regency=regency), x=0.01,
-                 ha="left", fontweight="bold", fontsize=11)
+    heading = title or i18n.t("scenarios.variants_title", lang, regency=regency)
+    fig.suptitle(fit_title(heading, fig, 11), x=0.01, ha="left", fontweight="bold", fontsize=11)
     fig.tight_layout()
     return fig
 

@@ -8,6 +8,7 @@ coverage charts and the maps (no-data hatching, short names, footnotes) are here
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -68,6 +69,32 @@ def apply_style() -> None:
             "ytick.labelsize": 8,
         }
     )
+
+
+def fit_title(text: str, fig: Figure, fontsize: float) -> str:
+    """``text`` broken into lines no wider than ``fig``, for a title that states a finding.
+
+    A one-line title wider than its chart widens the saved image, and the page then shrinks the
+    whole chart, its labels included, to fit (a 120-character title made the variants chart
+    print at 70% of its size).
+
+    Parameters
+    ----------
+    text : str
+        The title.
+    fig : matplotlib.figure.Figure
+        The chart it heads.
+    fontsize : float
+        Its font size in points.
+
+    Returns
+    -------
+    str
+        The title with line breaks between words.
+    """
+    # Bold DejaVu Sans averages about 0.66 em per character of mixed text.
+    per_line = max(20, int(fig.get_figwidth() * 72 / (0.66 * fontsize)))
+    return textwrap.fill(text, per_line, break_long_words=False)
 
 
 def rupiah_formatter(lang: str = "id", decimals: int = 2) -> FuncFormatter:
