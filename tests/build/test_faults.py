@@ -256,3 +256,10 @@ def test_tampered_raw_file_is_refused_before_building(raw_copy, tmp_path, capsys
     assert code == 2 and "claims.csv" in err and "does not match" in err
     assert not (tmp_path / "out" / "manifest.json").exists()
     assert config.RAW == raw_copy
+
+
+def test_command_line_names_the_build_manifest():
+    from analysis.build import manifest
+    from analysis.cli import reports
+
+    assert reports.MANIFEST_NAME == manifest.MANIFEST

@@ -14,8 +14,11 @@ import math
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
+from analysis.build.workers import start_server
 from analysis.cli.data import input_problems
+from analysis.core import config
 from analysis.core.errors import ReportsLocked, UserError
 
 # Problems of the inputs printed before the refusal (the rest: `python -m analysis data check`).
@@ -109,6 +112,16 @@ def _check_inputs() -> None:
     )
 
 
+# analysis.build.manifest.MANIFEST, named here so that the decision comes before pandas loads.
+MANIFEST_NAME = "manifest.json"
+
+
+def _has_manifest(out: str | None) -> bool:
+    """Whether the output folder holds a manifest (a rebuild, where reports may be skipped)."""
+    folder = Path(out) if out else config.reports_dir()
+    return (folder / MANIFEST_NAME).is_file()
+
+
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``python -m analysis reports``.
 
@@ -118,6 +131,10 @@ def run(args: argparse.Namespace) -> int:
         0 all built or unchanged; 1 some report failed (or the run was stopped); 3 another
         run holds the lock. A bad argument or input raises ``UserError`` (exit 2).
     """
+    if not args.scheduler and (args.force or not _has_manifest(args.out)):
+        # Every report will be built: the worker server imports the analysis (about a second)
+        # while this process plans and checks. A rebuild decides after planning instead.
+        start_server()
     # Late: the build imports pandas and the data layer; `--help` needs neither.
     from analysis.build import jobs, runner
 

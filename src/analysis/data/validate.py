@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -338,16 +339,22 @@ def triple_problems(
         One per unflagged row of a triple that disagrees.
     """
     problems: list[Problem] = []
-    rows = frame.assign(_i=range(len(frame)))
-    for (area, year), group in rows.groupby(["regency_code", "year"], sort=False):
-        parts = {ind: group[(group["indicator"] == ind) & group["value"].str.match(_FLOAT)]
-                 for ind in ("poverty_rate_pct", "poor_people", "population")}
-        if any(p.empty for p in parts.values()):
+    indicators = ("poverty_rate_pct", "poor_people", "population")
+    # Plain records grouped by area and year (first appearance first): every worker loads this
+    # table, and a pandas selection per group cost ten times more than the check itself.
+    groups: dict[tuple[Any, Any], dict[str, list[dict[str, Any]]]] = {}
+    for i, rec in enumerate(frame.to_dict("records")):
+        parts = groups.setdefault((rec["regency_code"], rec["year"]), {k: [] for k in indicators})
+        value = rec["value"]
+        if rec["indicator"] in parts and isinstance(value, str) and _FLOAT.match(value):
+            parts[rec["indicator"]].append({**rec, "_i": i})
+    for (area, year), parts in groups.items():
+        if any(not p for p in parts.values()):
             continue
         worst, agree = 0.0, False
-        for _, rate in parts["poverty_rate_pct"].iterrows():
-            for _, poor in parts["poor_people"].iterrows():
-                for _, pop in parts["population"].iterrows():
+        for rate in parts["poverty_rate_pct"]:
+            for poor in parts["poor_people"]:
+                for pop in parts["population"]:
                     r, half = float(rate["value"]), _half_unit(rate["value"].strip())
                     implied = [float(poor["value"]) / (x / 100) for x in (r - half, r + half)
                                if x > 0]
@@ -360,8 +367,7 @@ def triple_problems(
                     worst = best if abs(best) > abs(worst) else worst
         if agree:
             continue
-        triple = pd.concat(parts.values())
-        for _, row in triple.iterrows():
+        for row in (row for ind in indicators for row in parts[ind]):
             if "CONFLICT" in [f.strip() for f in row["flag"].split(";")]:
                 continue
             file, line = labels[int(row["_i"])]
