@@ -4,9 +4,10 @@
 facecolor="white")`` gives, drawn once instead of twice: a "tight" save draws the figure to find
 the extent of what is drawn, then draws it again at that size. Here the figure is drawn once at
 full size and the image is cropped to the same extent (padded as ``savefig.pad_inches``). The
-page is opaque white, so the PNG is stored as RGB (a quarter less to compress than RGBA). A chart
-with something drawn outside its own area (a legend placed above the axes box, say) cannot be
-cropped out of the full-size drawing; it is saved the usual way.
+page is opaque white, so the PNG is stored as RGB (a quarter less to compress than RGBA), at a
+lighter zlib level than the default. A chart with something drawn outside its own area (a legend
+placed above the axes box, say) cannot be cropped out of the full-size drawing; it is saved the
+usual way.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ import math
 from typing import Any
 
 from analysis.core import config
+
+# zlib level of the PNGs: level 3 compresses the report charts 28% faster than the default 6
+# for files 6% larger (measured on a variants chart and the overview's league, map and gap
+# charts: 132 ms against 184 ms, 651 KB against 612 KB).
+PNG_COMPRESS_LEVEL = 3
 
 
 def _content_box(fig: Any, renderer: Any, dpi: float) -> tuple[int, int, int, int] | None:
@@ -59,7 +65,8 @@ def figure_png(fig: Any, dpi: float = config.FIGURE_DPI) -> bytes:
     box = _content_box(fig, canvas.get_renderer(), dpi)
     buffer = io.BytesIO()
     if box is None:
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white",
+                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
         return buffer.getvalue()
     left, top, right, bottom = box
     drawn = np.asarray(canvas.buffer_rgba())
@@ -67,5 +74,6 @@ def figure_png(fig: Any, dpi: float = config.FIGURE_DPI) -> bytes:
     rows, cols = drawn.shape[:2]
     y0, x0, y1, x1 = max(top, 0), max(left, 0), min(bottom, rows), min(right, cols)
     page[y0 - top:y1 - top, x0 - left:x1 - left] = drawn[y0:y1, x0:x1, :3]
-    Image.fromarray(page).save(buffer, format="png", dpi=(dpi, dpi))
+    Image.fromarray(page).save(buffer, format="png", dpi=(dpi, dpi),
+                               compress_level=PNG_COMPRESS_LEVEL)
     return buffer.getvalue()
