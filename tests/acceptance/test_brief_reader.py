@@ -154,3 +154,21 @@ def test_overview_page_one_is_about_the_province(built):
     # (Rp74,86 miliar in 2023, PMK 91/2023 annex), both from the data.
     assert "20.879" in first and "Rp74,86 miliar" in first
     assert re.search(r"\d+ dari \d+ kabupaten/kota", first)  # ranks of N measurable
+
+
+def test_an_apbd_figure_above_the_gap_says_why(built):
+    # Medan's page 1: the APBD to budget pays for all informal workers, the 36.757 already
+    # protected (17.851 paid by the APBD, 18.906 by the Empowering Kepling programme) included,
+    # so it is above the cost of the gap in the title. Page 1 must say so and give the gap's
+    # own cost: gap workers x Rp16.800 x 12 months.
+    as_of = newest_fact_date(None)
+    summary = regency_summary("12.71", as_of, target_basis="informal")
+    covered, gap = summary["covered_informal"], summary["gap_workers_informal"]
+    assert covered > 0 and gap > 0
+    gap_cost = budget_for(int(gap), 12, "jkk-jkm", on=as_of)
+    for lang, words in (("id", "juga menghitung"), ("en", "also counts")):
+        page = _pages(built / lang / f"{REGENCIES['12.71']}.pdf")[0]
+        sentence = page[page.index(words) - 120:]
+        assert format_number(covered, lang) in sentence
+        assert format_number(gap, lang) in sentence
+        assert format_rupiah(gap_cost, lang) in sentence

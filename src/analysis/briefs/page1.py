@@ -203,6 +203,14 @@ def regency_page(brief: Any) -> Summary:
                       workers=brief.number(first["target_workers"]), last=int(last["year"]),
                       apbd_last=brief.rupiah(last["apbd_rp"]),
                       workers_last=brief.number(last["target_workers"])))
+    covered = s.get(f"covered_{basis}")
+    if (measured and gap > 0 and covered is not None and pd.notna(covered) and covered > 0
+            and first["apbd_rp"] > gap_rp and int(first["target_workers"]) == int(target)):
+        # The APBD figure pays for the whole target, the workers already protected included
+        # (Medan: Rp43,25 miliar against a gap costing Rp35,84 miliar in the title): say why
+        # the two differ, and what closing the gap alone costs.
+        messages[-1] += t("msg_apbd_includes_covered", covered=brief.number(covered),
+                          gap=brief.number(gap), gap_cost=brief.rupiah(gap_rp))
     if target_rp and int(last["target_workers"]) != int(target):
         # A scenario file may aim at another group than the target page 1 names (Pakpak Bharat:
         # 890 palm workers + 7.157 unprotected, against 100 per desa): say so beside the APBD.

@@ -23,7 +23,7 @@ from analysis.core.numbers import format_date
 from analysis.data.names import resolve_regency
 from analysis.data.parameters import load_parameters
 from analysis.data.tables import load_table, regencies
-from analysis.model.benefits import benefit_range, observed_claims
+from analysis.model.benefits import benefit_range, observed_claims, overlapping_sources
 from analysis.model.contributions import budget_for, monthly_contribution
 from analysis.model.coverage import (
     BASES,
@@ -574,9 +574,18 @@ class RegencyBrief(RegencyAnnex, Brief):
              Column("amount_rp", i18n.t("reports.col_amount", lang), "rupiah"),
              Column("ref", i18n.t("reports.col_ref", lang), width="auto")],
             title=i18n.t("reports.claims_title", lang),
-            note=i18n.t("reports.claims_note", lang),
+            note=i18n.t("reports.claims_note", lang) + self._claims_overlap(claims),
             lang=lang, sheet=i18n.t("reports.sheet_claims", lang),
         )
+
+    def _claims_overlap(self, claims: Any) -> str:
+        """A warning, when sources report claims for periods that overlap, not to add them up."""
+        overlap = overlapping_sources(claims)
+        if not overlap:
+            return ""
+        marks = dict.fromkeys(self.ref(source) for source in overlap)
+        refs = ", ".join(sorted(marks, key=lambda m: int("".join(filter(str.isdigit, m)) or 0)))
+        return " " + i18n.t("reports.claims_overlap", self.lang, refs=refs)
 
     def sources(self) -> Any:
         """The sources cited in this report."""

@@ -312,6 +312,36 @@ def observed_claims(area_code: str, claims: pd.DataFrame | None = None) -> pd.Da
     return rows.sort_values("period_end", ascending=False).reset_index(drop=True)
 
 
+def overlapping_sources(claims: pd.DataFrame) -> list[str]:
+    """Sources of published claims whose periods overlap a row of another source.
+
+    Two sources reporting claims for periods that share days may count the same claims (a year's
+    JKM total and a count "up to October" of that year): such rows must not be added up. A row
+    without a start date may reach back to any earlier day; without an end date, to any later.
+
+    Parameters
+    ----------
+    claims : DataFrame
+        Rows of ``observed_claims`` (``period_start``, ``period_end``, ``source_id``).
+
+    Returns
+    -------
+    list of str
+        The ``source_id`` of every such row, in the order of the table, each once; empty when
+        no two sources overlap.
+    """
+    start = pd.to_datetime(claims["period_start"], errors="coerce").fillna(pd.Timestamp.min)
+    end = pd.to_datetime(claims["period_end"], errors="coerce").fillna(pd.Timestamp.max)
+    source = claims["source_id"].astype(str).tolist()
+    found: list[str] = []
+    for i in range(len(claims)):
+        for j in range(len(claims)):
+            if (source[i] != source[j] and start.iloc[i] <= end.iloc[j]
+                    and start.iloc[j] <= end.iloc[i] and source[i] not in found):
+                found.append(source[i])
+    return found
+
+
 def compare_with_observed(
     area_code: str,
     workers: int,
