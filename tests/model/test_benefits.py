@@ -160,7 +160,7 @@ def test_shipped_death_rate_reproduces_toba():
     assert 7_000 * 2 * rate == pytest.approx(40, rel=0.01)
 
 
-def _claims(rows):
+def _claim_periods(rows):
     return pd.DataFrame(rows, columns=["period_start", "period_end", "source_id"])
 
 
@@ -168,7 +168,7 @@ def test_overlapping_sources_are_those_whose_periods_share_days():
     # Labuhanbatu's shape: a calendar-year JKM total (X), a count "up to 17 October 2024" with
     # no start date (Y), an older row (Z) that only the open start of Y can reach, and a second
     # row of X itself (rows of one source never count against each other).
-    claims = _claims([
+    claims = _claim_periods([
         ("2024-01-01", "2024-12-31", "X"),
         (None, "2024-10-17", "Y"),
         ("2023-01-01", "2023-06-30", "Z"),
@@ -178,7 +178,7 @@ def test_overlapping_sources_are_those_whose_periods_share_days():
 
 
 def test_claims_of_separate_periods_do_not_overlap():
-    claims = _claims([
+    claims = _claim_periods([
         ("2023-01-01", "2023-12-31", "X"),
         ("2024-01-01", "2024-12-31", "Y"),
         ("2023-03-01", "2023-09-30", "X"),
