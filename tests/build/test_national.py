@@ -95,7 +95,7 @@ def test_overview_has_the_boundary_map(kaltara):
     assert "Peta cakupan terhadap target desa, menurut batas kabupaten/kota" in text
     nb = json.loads((out / "id" / "65_kalimantan-utara_overview.ipynb").read_text("utf-8"))
     map_cell = next(c for c in nb["cells"] if "report.coverage_map()" in "".join(c["source"]))
-    assert any("image/png" in o.get("data", {}) for o in map_cell["outputs"])
+    assert any("image/svg+xml" in o.get("data", {}) for o in map_cell["outputs"])
     # No kab/kota has data: no "0 workers covered", no empty gap chart.
     assert ("belum ada data cakupan BPJS Ketenagakerjaan yang masih berlaku untuk satu pun "
             "dari 5") in text

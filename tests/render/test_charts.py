@@ -1,68 +1,59 @@
-"""Tests of the chart PNG: what a tight ``savefig`` shows, drawn once, on white, as RGB."""
+"""Tests of the chart image: an SVG cropped like a tight save, the same bytes every time."""
 
 from __future__ import annotations
 
-import io
+import re
 
 import matplotlib
 
 matplotlib.use("agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
 
-from analysis.render.charts import figure_png  # noqa: E402
-
-
-def _image(png: bytes) -> Image.Image:
-    return Image.open(io.BytesIO(png))
-
-
-def _tight_savefig(fig, dpi: int) -> Image.Image:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
-    return _image(buffer.getvalue())
+from analysis.render.charts import figure_svg, image_name  # noqa: E402
 
 
 def _bar_chart():
     fig, ax = plt.subplots(figsize=(4.0, 2.0))
-    ax.bar(["a", "b", "c"], [3, 1, 2], color="#0072B2")
-    ax.set_title("Judul")
+    ax.bar(["a", "b", "c"], [3, 1, 2], color="#0072B2", hatch="//")
+    ax.set_title("Judul grafik")
     fig.tight_layout()
     return fig
 
 
-def test_cropped_like_a_tight_savefig_at_the_resolution_asked():
-    reference = _tight_savefig(_bar_chart(), 100)
-    image = _image(figure_png(_bar_chart(), dpi=100))
-    # The same extent, up to the rounding of its edges to whole pixels.
-    assert abs(image.width - reference.width) <= 2 and abs(image.height - reference.height) <= 2
-    assert image.width < 400 and image.height < 200  # cropped: the figure is 400 x 200 px
-    assert image.mode == "RGB"  # the page is opaque white: no alpha channel to store
-    assert [round(d) for d in image.info["dpi"]] == [100, 100]  # stored as dots per metre
+def _size_pt(svg: bytes) -> tuple[float, float]:
+    match = re.search(rb'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert match, svg[:300]
+    return float(match.group(1)), float(match.group(2))
+
+
+def test_same_chart_same_bytes():
+    # No date and no random ids: a rebuild from the same data writes the same report.
+    first, second = figure_svg(_bar_chart()), figure_svg(_bar_chart())
+    assert first == second
+    assert b"<dc:date>" not in first
     plt.close("all")
 
 
-def test_page_and_padding_are_white():
-    fig = _bar_chart()
-    fig.patch.set_facecolor("#FFEEDD")  # a chart's own face colour does not reach the page
-    pixels = np.asarray(_image(figure_png(fig, dpi=100)))
-    # savefig.pad_inches (0.1 in = 10 px at 100 dpi) of white around the content.
-    assert (pixels[:5] == 255).all() and (pixels[:, :5] == 255).all()
-    assert (pixels[-5:] == 255).all() and (pixels[:, -5:] == 255).all()
+def test_text_is_drawn_as_outlines_and_the_chart_is_cropped():
+    svg = figure_svg(_bar_chart())
+    # Typst reads only its own fonts: the chart's words must be shapes, not <text>.
+    assert b"<text" not in svg and b"<path" in svg
+    width, height = _size_pt(svg)
+    assert width < 4.0 * 72 and height < 2.0 * 72  # cropped inside the 4 x 2 in figure
     plt.close("all")
 
 
 def test_content_beyond_the_figure_is_kept():
-    # A note placed above the figure's top edge: a crop of the figure would cut it off, a tight
-    # save makes the image taller to show it.
+    # A note placed above the figure's top edge widens the tight box instead of being cut off.
     fig = _bar_chart()
     fig.text(0.5, 1.3, "catatan di atas grafik", ha="center")
-    image = _image(figure_png(fig, dpi=100))
-    assert image.height > 200  # taller than the 2-inch figure at 100 dpi
-    reference = _tight_savefig(fig, 100)
-    assert (image.width, image.height) == (reference.width, reference.height)
-    top = np.asarray(image.convert("L"))[: image.height - 200]  # above the figure's own area
-    assert (top < 128).any()  # the note is drawn there, not left blank
+    width, height = _size_pt(figure_svg(fig))
+    assert height > 2.0 * 72
     plt.close("all")
+
+
+def test_image_names_are_content_addressed():
+    # sha1(b"abc") = a9993e364706816aba3e25717850c26c9cd0d89d
+    assert image_name(b"abc", "svg") == "fig-a9993e364706816a.svg"
+    assert image_name(b"abc", "png") == "fig-a9993e364706816a.png"

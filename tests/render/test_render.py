@@ -15,18 +15,20 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from analysis.core import config
 from analysis.core.files import atomic_write
 from analysis.render.blocks import (
     META_KEY,
     MIME_TYPST,
+    TEXT_WIDTH_CM,
     Callout,
     Column,
     Figure,
     ReportMeta,
     Table,
     format_value,
-    png_name,
 )
+from analysis.render.charts import image_name
 from analysis.render.html import to_html
 from analysis.render.markup import markdown_to_html, markdown_to_typst, typst_escape
 from analysis.render.notebook import MIME_META, report_items, report_meta
@@ -170,7 +172,7 @@ def test_table_payload_keeps_raw_values_for_the_workbook():
     json.dumps(payload)  # JSON-safe: it is stored in the notebook
 
 
-def test_figure_is_a_200_dpi_png_with_stable_file_name():
+def test_figure_is_an_svg_with_stable_file_name_and_an_img_for_untrusted_notebooks():
     import matplotlib
 
     matplotlib.use("Agg")
@@ -180,9 +182,13 @@ def test_figure_is_a_200_dpi_png_with_stable_file_name():
     ax.plot([0, 1], [0, 1])
     figure = Figure(fig, "Grafik uji")
     data, metadata = figure._repr_mimebundle_()
-    png = base64.b64decode(data["image/png"])
-    assert png.startswith(b"\x89PNG")
-    assert png_name(png) in data[MIME_TYPST]
+    svg = data["image/svg+xml"].encode("utf-8")
+    assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
+    assert image_name(svg, "svg") in data[MIME_TYPST]
+    # JupyterLab hides a bare SVG in a notebook it does not trust; an <img> it shows.
+    assert data["text/html"].startswith('<img src="data:image/svg+xml;base64,')
+    assert base64.b64decode(data["text/html"].split(",", 1)[1].split('"')[0]) == svg
+    assert 'alt="Grafik uji"' in data["text/html"]
     assert metadata[META_KEY]["caption"] == "Grafik uji"
     assert not plt.get_fignums()  # closed, so the inline backend does not show it twice
 
@@ -319,3 +325,30 @@ def test_engine_gives_each_notebook_a_fresh_namespace_and_reports_errors(tmp_pat
     assert caught.value.ename == "NameError"
     assert "leftover" in caught.value.evalue
     assert caught.value.nb.cells[1].outputs[0].output_type == "error"
+
+
+def test_text_width_matches_the_template():
+    # A4 is 21 cm wide; the template's side margins are 2 cm each: 17 cm of text.
+    template = (config.TEMPLATES / "report.typ").read_text(encoding="utf-8")
+    assert 'paper: "a4"' in template and "margin: (x: 2.0cm" in template
+    assert TEXT_WIDTH_CM == 21.0 - 2 * 2.0
+
+
+@pytest.mark.parametrize(("size", "width", "height", "expected"), [
+    # 8 x 2 in at 100% of 17 cm: 17 x 2/8 = 4,25 cm tall, under a 10 cm cap: sized by width.
+    ((8.0, 2.0), "100%", "10cm", "width: 100%"),
+    # 8 x 10 in at 85%: 14,45 x 10/8 = 18,06 cm, over an 11 cm cap: sized by height instead.
+    ((8.0, 10.0), "85%", "11cm", "height: 11cm"),
+    ((8.0, 10.0), "85%", None, "width: 85%"),
+])
+def test_chart_sized_by_width_or_by_its_height_cap_never_both(size, width, height, expected):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=size)
+    fig.patches.append(matplotlib.patches.Rectangle((0, 0), 1, 1, transform=fig.transFigure,
+                                                     figure=fig, facecolor="#0072B2"))
+    data, _ = Figure(fig, "", width=width, height=height)._repr_mimebundle_()
+    assert f'.svg", {expected})' in data[MIME_TYPST]

@@ -2,8 +2,9 @@
 
 Report code displays objects from this module: ``Text`` (narrative filled with computed figures),
 ``Callout`` (a boxed remark), ``KeyFigures``, ``Table`` (a DataFrame with typed columns),
-``Figure`` (a matplotlib chart as a 200-dpi PNG) and ``ReportMeta`` (title, area, as-of date: the
-cover). Each gives JupyterLab a readable view (``text/html``, ``text/markdown`` or ``image/png``)
+``Figure`` (a matplotlib chart as SVG, ``analysis.render.charts``) and ``ReportMeta`` (title,
+area, as-of date: the cover). Each gives JupyterLab a readable view (``text/html`` or
+``text/markdown``)
 and carries the exact Typst markup of the PDF in ``application/vnd.pekerja-rentan.typst``; tables
 also carry their raw values in ``application/vnd.pekerja-rentan.table+json`` for the workbook.
 Because every format reads the same bundle, the PDF, the HTML and the XLSX cannot disagree.
@@ -11,8 +12,6 @@ Because every format reads the same bundle, the PDF, the HTML and the XLSX canno
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import math
 from collections.abc import Iterable, Sequence
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.core import i18n, numbers
-from analysis.render.charts import figure_png
+from analysis.render.charts import figure_svg, image_name, svg_img_tag, svg_size_pt
 from analysis.render.markup import (
     clean_text,
     is_web_url,
@@ -455,13 +454,13 @@ class Table(_Displayable):
         )
 
 
-def png_name(png: bytes) -> str:
-    """File name a PNG gets next to the Typst source: content-addressed, so stable."""
-    return f"fig-{hashlib.sha1(png).hexdigest()[:16]}.png"
+# Width of the text on a report page: A4 (21 cm) less the 2 cm side margins of
+# templates/report.typ (tests/render/test_render.py checks the template).
+TEXT_WIDTH_CM = 17.0
 
 
 class Figure(_Displayable):
-    """A matplotlib chart as a 200-dpi PNG with a caption.
+    """A matplotlib chart as a vector image (SVG, ``analysis.render.charts``) with a caption.
 
     The matplotlib figure is closed once rendered, so the inline backend does not show it twice.
 
@@ -474,12 +473,13 @@ class Figure(_Displayable):
     width : str
         Width in the PDF, as a share of the text width ("100%", "80%").
     height : str, optional
-        Largest height in the PDF ("10cm"); the chart is scaled down to fit, never stretched.
+        Largest height in the PDF in cm ("10cm"); a chart taller than that at ``width`` is
+        drawn at this height instead (narrower), never stretched.
     """
 
     def __init__(self, fig: Any, caption: str = "", width: str = "100%",
                  height: str | None = None) -> None:
-        self.png = figure_png(fig)
+        self.svg = figure_svg(fig)
         self.caption = caption
         self.width = width
         self.height = height
@@ -487,20 +487,31 @@ class Figure(_Displayable):
 
         plt.close(fig)
 
+    def _typst_size(self) -> str:
+        """``width: ...``, or ``height: ...`` where the chart at that width would be taller than
+        its cap: one of the two, so the page reserves no empty box around the chart."""
+        if not self.height:
+            return f"width: {self.width}"
+        share = float(self.width.rstrip("%")) / 100 if self.width.endswith("%") else 1.0
+        width_pt, height_pt = svg_size_pt(self.svg)
+        natural_cm = TEXT_WIDTH_CM * share * height_pt / width_pt
+        cap_cm = float(self.height.removesuffix("cm"))
+        return f"width: {self.width}" if natural_cm <= cap_cm else f"height: {self.height}"
+
     def _bundle(self):
         caption = f", caption: [{typst_escape(self.caption)}]" if self.caption else ""
-        # A height cap keeps two charts on a page instead of one chart and a blank half page.
-        height = f', height: {self.height}, fit: "contain"' if self.height else ""
         typst_markup = (
-            f'#figure(image("{png_name(self.png)}", width: {self.width}{height}){caption})\n'
+            f'#figure(image("{image_name(self.svg, "svg")}", {self._typst_size()}){caption})\n'
         )
         return (
             {
                 "text/plain": self.caption or "<figure>",
-                "image/png": base64.b64encode(self.png).decode("ascii"),
+                "image/svg+xml": self.svg.decode("utf-8"),
+                # What JupyterLab shows of a notebook it does not trust (a bare SVG it hides).
+                "text/html": svg_img_tag(self.svg, self.caption),
                 MIME_TYPST: typst_markup,
             },
-            {"image/png": {"width": 720}, META_KEY: {"caption": self.caption}},
+            {META_KEY: {"caption": self.caption}},
         )
 
 

@@ -1,79 +1,84 @@
-"""A matplotlib chart as the PNG that the notebook, the PDF and the HTML page all embed.
+"""A matplotlib chart as the vector image (SVG) that the notebook, the PDF and the HTML page embed.
 
-``figure_png`` gives what ``fig.savefig(png, dpi=FIGURE_DPI, bbox_inches="tight",
-facecolor="white")`` gives, drawn once instead of twice: a "tight" save draws the figure to find
-the extent of what is drawn, then draws it again at that size. Here the figure is drawn once at
-full size and the image is cropped to the same extent (padded as ``savefig.pad_inches``). The
-page is opaque white, so the PNG is stored as RGB (a quarter less to compress than RGBA), at a
-lighter zlib level than the default. A chart with something drawn outside its own area (a legend
-placed above the axes box, say) cannot be cropped out of the full-size drawing; it is saved the
-usual way.
+Charts are vector drawings, not pictures: an SVG stays sharp when the PDF is zoomed or printed,
+is a third smaller than the 200-dpi PNG it replaces, and is written in about half the time (no
+rasterising, no PNG compression, which took a quarter of a brief's time). Text is stored as glyph
+outlines (``svg.fonttype = "path"``), so Typst, which reads only its own fonts, draws the chart's
+DejaVu Sans exactly as matplotlib laid it out. Clip-path ids come from a fixed salt and the file
+carries no date, so the same chart gives the same bytes in every build.
+
+In a notebook the chart is shown through an ``<img>`` with a data URL: JupyterLab displays that
+in a notebook it does not trust (a built report opened later), where it would hide a bare SVG.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import io
-import math
+import re
 from typing import Any
 
-from analysis.core import config
-
-# zlib level of the PNGs: level 3 compresses the report charts 28% faster than the default 6
-# for files 6% larger (measured on a variants chart and the overview's league, map and gap
-# charts: 132 ms against 184 ms, 651 KB against 612 KB).
-PNG_COMPRESS_LEVEL = 3
+# One salt for every chart: SVG ids (clip paths, hatches) are derived from it, not at random.
+SVG_SALT = "pekerja-rentan-report"
 
 
-def _content_box(fig: Any, renderer: Any, dpi: float) -> tuple[int, int, int, int] | None:
-    """Pixel box (left, top, right, bottom) of what is drawn, padded by ``savefig.pad_inches``;
-    None when the content itself reaches beyond the figure (only a tight ``savefig`` shows it).
-    The padding may reach beyond the figure: it is white either way."""
-    import matplotlib
-
-    box = fig.get_tightbbox(renderer)  # inches, origin bottom left
-    width, height = fig.get_size_inches()
-    if box.x0 < 0 or box.y0 < 0 or box.x1 > width or box.y1 > height:
-        return None
-    box = box.padded(float(matplotlib.rcParams["savefig.pad_inches"]))
-    return (math.floor(box.x0 * dpi), math.floor((height - box.y1) * dpi),
-            math.ceil(box.x1 * dpi), math.ceil((height - box.y0) * dpi))
-
-
-def figure_png(fig: Any, dpi: float = config.FIGURE_DPI) -> bytes:
-    """The chart as a PNG at ``dpi`` on white, cropped to what is drawn.
+def figure_svg(fig: Any) -> bytes:
+    """The chart as SVG on white, cropped to what is drawn (as ``bbox_inches="tight"``).
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        The chart; it is drawn on a white page (its face colour is set to white).
-    dpi : float
-        Resolution (``config.FIGURE_DPI`` by default).
+        The chart.
 
     Returns
     -------
     bytes
-        PNG bytes.
+        UTF-8 SVG; the same chart gives the same bytes.
     """
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
+    import matplotlib
 
-    fig.patch.set_facecolor("white")
-    fig.set_dpi(dpi)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    box = _content_box(fig, canvas.get_renderer(), dpi)
     buffer = io.BytesIO()
-    if box is None:
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white",
-                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
-        return buffer.getvalue()
-    left, top, right, bottom = box
-    drawn = np.asarray(canvas.buffer_rgba())
-    page = np.full((bottom - top, right - left, 3), 255, dtype=np.uint8)  # white padding
-    rows, cols = drawn.shape[:2]
-    y0, x0, y1, x1 = max(top, 0), max(left, 0), min(bottom, rows), min(right, cols)
-    page[y0 - top:y1 - top, x0 - left:x1 - left] = drawn[y0:y1, x0:x1, :3]
-    Image.fromarray(page).save(buffer, format="png", dpi=(dpi, dpi),
-                               compress_level=PNG_COMPRESS_LEVEL)
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": SVG_SALT}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", facecolor="white",
+                    metadata={"Date": None})
     return buffer.getvalue()
+
+
+def svg_size_pt(svg: bytes) -> tuple[float, float]:
+    """Width and height of a matplotlib SVG in points (its ``<svg width=... height=...>``).
+
+    Raises
+    ------
+    ValueError
+        When the SVG states no size in points.
+    """
+    match = re.search(rb'<svg[^>]*\swidth="([\d.]+)pt"[^>]*\sheight="([\d.]+)pt"', svg[:2000])
+    if not match:
+        raise ValueError("the SVG states no width and height in points")
+    return float(match.group(1)), float(match.group(2))
+
+
+def image_name(data: bytes, extension: str) -> str:
+    """File name an image gets next to the Typst source: content-addressed, so stable.
+
+    Parameters
+    ----------
+    data : bytes
+        The image.
+    extension : {"svg", "png"}
+        Its format.
+
+    Returns
+    -------
+    str
+        ``fig-<16 hex digits>.<extension>``.
+    """
+    return f"fig-{hashlib.sha1(data).hexdigest()[:16]}.{extension}"
+
+
+def svg_img_tag(svg: bytes, alt: str) -> str:
+    """An ``<img>`` showing ``svg`` from a data URL, with ``alt`` text, as wide as its column."""
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    return f'<img src="{src}" alt="{html.escape(alt)}" style="max-width: 100%">'

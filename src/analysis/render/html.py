@@ -13,7 +13,7 @@ from typing import Any
 
 from analysis.core import config, i18n
 from analysis.render.markup import markdown_to_html
-from analysis.render.notebook import caption_of, png_of, report_items, report_meta, text_of
+from analysis.render.notebook import caption_of, image_of, report_items, report_meta, text_of
 from analysis.render.stamp import Stamp, colophon_text, kind_label, long_date
 
 
@@ -40,10 +40,11 @@ def to_html(nb: Mapping[str, Any], stamp: Stamp) -> str:
             parts.append(markdown_to_html(item))
             continue
         data = item.get("data", {})
-        png = png_of(item)
-        if png is not None:
+        image = image_of(item)
+        if image is not None:
             caption = html.escape(caption_of(item))
-            src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            mime = "image/svg+xml" if image[1] == "svg" else "image/png"
+            src = f"data:{mime};base64," + base64.b64encode(image[0]).decode("ascii")
             cap = f"<figcaption>{caption}</figcaption>" if caption else ""
             parts.append(f'<figure><img src="{src}" alt="{caption}">{cap}</figure>')
         elif "text/html" in data:

@@ -81,17 +81,30 @@ def report_items(nb: Mapping[str, Any], lang: str) -> list[tuple[str, Any]]:
                 data = output.get("data", {})
                 if MIME_META in data:
                     continue
-                if any(m in data for m in (MIME_TYPST, "image/png", "text/markdown")):
+                if any(m in data for m in (MIME_TYPST, "image/svg+xml", "image/png",
+                                           "text/markdown")):
                     items.append(("output", output))
     return items
 
 
-def png_of(output: Mapping[str, Any]) -> bytes | None:
-    """The PNG bytes of a display output, or None when it has no image."""
-    data = output.get("data", {}).get("image/png")
-    if data is None:
+def image_of(output: Mapping[str, Any]) -> tuple[bytes, str] | None:
+    """The image of a display output and its format, or None when it has none.
+
+    A chart of ``analysis.render.blocks.Figure`` is SVG; a figure that a notebook cell left open
+    reaches the output as PNG (the inline backend's format).
+
+    Returns
+    -------
+    tuple of (bytes, str) or None
+        The image and ``"svg"`` or ``"png"``.
+    """
+    data = output.get("data", {})
+    if "image/svg+xml" in data:
+        return text_of(data["image/svg+xml"]).encode("utf-8"), "svg"
+    png = data.get("image/png")
+    if png is None:
         return None
-    return base64.b64decode("".join(data) if isinstance(data, list) else data)
+    return base64.b64decode(text_of(png)), "png"
 
 
 def text_of(value: Any) -> str:

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import config, i18n
-from analysis.render.blocks import MIME_TYPST, png_name
+from analysis.render.blocks import MIME_TYPST
+from analysis.render.charts import image_name
 from analysis.render.markup import markdown_to_typst, typst_escape, typst_string
-from analysis.render.notebook import caption_of, png_of, report_items, report_meta, text_of
+from analysis.render.notebook import caption_of, image_of, report_items, report_meta, text_of
 from analysis.render.stamp import Stamp, colophon_text, footer_text
 
 
@@ -59,15 +60,15 @@ def to_typst(nb: Mapping[str, Any], stamp: Stamp, assets: Path) -> str:
             body.append(markdown_to_typst(item))
             continue
         data = item.get("data", {})
-        png = png_of(item)
-        if png is not None:
-            (assets / png_name(png)).write_bytes(png)
+        image = image_of(item)
+        if image is not None:
+            (assets / image_name(*image)).write_bytes(image[0])
         if MIME_TYPST in data:
             body.append(text_of(data[MIME_TYPST]))
-        elif png is not None:
+        elif image is not None:
             caption = caption_of(item)
             cap = f", caption: [{typst_escape(caption)}]" if caption else ""
-            body.append(f'#figure(image("{png_name(png)}", width: 100%){cap})\n')
+            body.append(f'#figure(image("{image_name(*image)}", width: 100%){cap})\n')
         else:
             body.append(markdown_to_typst(text_of(data["text/markdown"])))
     body.append(f"#colophon[{typst_escape(colophon_text(meta, stamp))}]\n")
