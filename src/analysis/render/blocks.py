@@ -5,8 +5,9 @@ Report code displays objects from this module: ``Text`` (narrative filled with c
 ``Figure`` (a matplotlib chart as SVG, ``analysis.render.charts``) and ``ReportMeta`` (title,
 area, as-of date: the cover). Each gives JupyterLab a readable view (``text/html`` or
 ``text/markdown``) and carries the exact Typst markup of the PDF in
-``application/vnd.pekerja-rentan.typst``; tables also carry their raw values in ``application/vnd.pekerja-rentan.table+json`` for the workbook.
-Because every format reads the same bundle, the PDF, the HTML and the XLSX cannot disagree.
+``application/vnd.pekerja-rentan.typst``; tables also carry their raw values in
+``application/vnd.pekerja-rentan.table+json`` for the workbook. Because every format reads the
+same bundle, the PDF, the HTML and the XLSX cannot disagree.
 """
 
 from __future__ import annotations
