@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import os
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import yaml
 from analysis.core import config
 from analysis.core.errors import ParameterError, ParameterLookupError
 from analysis.data.parameters import KNOWN_UNITS, load_assumptions, load_parameters
+from analysis.data.tables import data_stamp
 
 PARAMETER_FILES = sorted(config.PARAMETERS.glob("*.yml"))
 
@@ -397,3 +399,39 @@ def test_every_shipped_assumption_has_an_indonesian_title():
     # Reports in Bahasa Indonesia list the assumptions they use by their Indonesian title.
     for key, entry in load_assumptions().items():
         assert str(entry.get("title_id", "")).strip(), f"{key} has no title_id"
+
+
+def _bump(path: Path) -> None:
+    """Make an edit visible to a stamp (path, mtime, size) even within one clock tick."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+
+def test_an_edited_parameter_file_is_read_again(tmp_path):
+    # A researcher edits a rate in JupyterLab and re-runs the cell: no restart, no clear_caches.
+    folder = tmp_path / "edited"
+    _write(folder, "rates.yml",
+           "rates.test_rp:\n  - value: 100\n    effective_from: 2015-07-01\n" + ENTRY)
+    assert load_parameters(folder).get("rates.test_rp", "2020-01-01") == 100
+    path = folder / "rates.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 100", "value: 250"),
+                    encoding="utf-8")
+    _bump(path)
+    assert load_parameters(folder).get("rates.test_rp", "2020-01-01") == 250
+
+
+def test_an_edited_assumptions_log_is_read_again_and_changes_the_data_stamp(tmp_path,
+                                                                             monkeypatch):
+    log = tmp_path / "assumptions.yml"
+    shipped = yaml.safe_load(config.ASSUMPTIONS.read_text(encoding="utf-8"))
+    log.write_text(yaml.safe_dump(shipped, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(config, "ASSUMPTIONS", log)
+    first_stamp = data_stamp(["regencies"])
+    entry = next(iter(load_assumptions().values()))
+    items = shipped["assumptions"] if isinstance(shipped, dict) else shipped
+    items[0]["title"] = entry["title"] + " (edited)"
+    log.write_text(yaml.safe_dump(shipped, allow_unicode=True), encoding="utf-8")
+    _bump(log)
+    assert next(iter(load_assumptions().values()))["title"].endswith("(edited)")
+    # Caches of model results keyed by data_stamp (the coverage table reads A01) move too.
+    assert data_stamp(["regencies"]) != first_stamp

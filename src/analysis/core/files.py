@@ -19,6 +19,16 @@ from analysis.core import config
 from analysis.core.errors import UserError
 
 
+def file_stamp(path: Path) -> tuple[str, int, int]:
+    """Identity of a file's current content for the caches (path, mtime, size); also keys the
+    name index of :mod:`analysis.data.names`."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (str(path), -1, -1)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
 def stage_file(path: str | Path, data: bytes | str) -> Path:
     """Write ``data`` to a temporary file beside ``path``, flushed to disk, not yet in place.
 

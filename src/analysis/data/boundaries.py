@@ -23,8 +23,9 @@ import pandas as pd
 
 from analysis.core import config
 from analysis.core.errors import UserError
+from analysis.core.files import file_stamp
 from analysis.data.names import resolve_regency
-from analysis.data.tables import file_stamp, load_table
+from analysis.data.tables import load_table
 
 BOUNDARY_FILE = "regency_boundaries.geojson"  # in config.RAW
 

@@ -16,8 +16,9 @@ from functools import lru_cache
 
 from analysis.core import config
 from analysis.core.errors import AmbiguousRegency, UnknownRegency
+from analysis.core.files import file_stamp
 from analysis.data.schemas import NATIONAL
-from analysis.data.tables import file_stamp, load_table, references_stamp
+from analysis.data.tables import load_table, references_stamp
 
 # Prefixes stripped before matching a regency name (data/README.md, regency_aliases); the value
 # says which type of kab/kota the prefix points to.

@@ -7,8 +7,9 @@ returns a :class:`Parameters` object whose :meth:`Parameters.get` gives the valu
 date. The assumptions log ``data/assumptions.yml`` is read by :func:`load_assumptions`.
 
 Both loaders read ``config.PARAMETERS`` / ``config.ASSUMPTIONS`` when they are called (so a test
-can point them elsewhere) and are cached on the resolved path, so notebooks and the CLI read each
-file once per process; :func:`clear_caches` forgets them (tests that edit files use it).
+can point them elsewhere) and are cached on the resolved path and the files' stamps (modification
+time, size): notebooks and the CLI read each file once per process, and again once it is edited.
+:func:`clear_caches` frees the caches.
 :func:`default_parameters` and :func:`default_assumptions` are the one way a computation falls
 back to the shipped files when its caller passed none.
 """
@@ -30,7 +31,7 @@ import yaml
 from analysis.core import config
 from analysis.core.checks import as_date
 from analysis.core.errors import ParameterError, ParameterLookupError, UserError
-from analysis.core.files import parse_yaml, regular_file, repo_label
+from analysis.core.files import file_stamp, parse_yaml, regular_file, repo_label
 from analysis.data.schemas import FLAGS
 
 # Units a parameter may carry. A new unit is added here on purpose, so that a typo in a YAML
@@ -302,7 +303,8 @@ def _read_yaml(path: Path) -> Any:
 
 
 @lru_cache(maxsize=8)
-def _load_parameters(folder: Path) -> Parameters:
+def _load_parameters(folder: Path, stamps: tuple = ()) -> Parameters:
+    # ``stamps`` (of the folder's files) is only part of the cache key: an edited file reloads.
     if not folder.is_dir():
         raise ParameterError(f"{repo_label(folder)}: parameter folder not found")
     files = sorted(folder.glob("*.yml"))
@@ -345,7 +347,8 @@ def load_parameters(folder: Path | str | None = None) -> Parameters:
     Returns
     -------
     Parameters
-        Cached per resolved folder path; call :func:`clear_caches` after editing a file.
+        Cached per resolved folder and the stamps (modification time, size) of its files, so
+        an edited file is read again at the next call.
 
     Raises
     ------
@@ -353,9 +356,11 @@ def load_parameters(folder: Path | str | None = None) -> Parameters:
         For a missing folder, unreadable YAML, or an entry without unit, ``effective_from`` or
         reference, with an unknown unit, a bad date, a bad flag or no source.
     """
-    # Resolved before the cached call, so the cache is keyed by the folder actually read.
-    folder = config.PARAMETERS if folder is None else folder
-    return _load_parameters(Path(folder).resolve())
+    # Resolved before the cached call, so the cache is keyed by the folder actually read and by
+    # the stamps of its files: an edited file (a researcher's, in JupyterLab) is read again.
+    resolved = Path(config.PARAMETERS if folder is None else folder).resolve()
+    stamps = tuple(file_stamp(p) for p in sorted(resolved.glob("*.yml")))
+    return _load_parameters(resolved, stamps)
 
 
 def _is_rate(unit: object) -> bool:
@@ -407,7 +412,8 @@ def _check_assumption(raw: Any, where: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _load_assumptions(path: Path) -> dict[str, dict[str, Any]]:
+def _load_assumptions(path: Path, stamp: tuple = ()) -> dict[str, dict[str, Any]]:
+    # ``stamp`` (of the file) is only part of the cache key: an edited log reloads.
     label = repo_label(path)
     if not path.is_file():
         raise ParameterError(f"{label}: assumptions log not found")
@@ -437,7 +443,7 @@ def load_assumptions(path: Path | str | None = None) -> dict[str, dict[str, Any]
     Returns
     -------
     dict
-        id -> entry (a fresh copy on each call; the file is read once per process).
+        id -> entry (a fresh copy on each call; the file is read again only once edited).
 
     Raises
     ------
@@ -446,7 +452,8 @@ def load_assumptions(path: Path | str | None = None) -> dict[str, dict[str, Any]
         non-numeric value, or ``low <= value <= high`` not holding.
     """
     path = config.ASSUMPTIONS if path is None else path
-    return copy.deepcopy(_load_assumptions(Path(path).resolve()))
+    resolved = Path(path).resolve()
+    return copy.deepcopy(_load_assumptions(resolved, file_stamp(resolved)))
 
 
 def default_parameters(params: Parameters | None = None) -> Parameters:
@@ -488,6 +495,6 @@ def default_assumptions(assumptions: dict | None = None) -> dict[str, dict[str, 
 
 
 def clear_caches() -> None:
-    """Forget cached parameter folders and assumption logs (after editing a file)."""
+    """Forget cached parameter folders and assumption logs (an edit is seen without it)."""
     _load_parameters.cache_clear()
     _load_assumptions.cache_clear()

@@ -26,21 +26,11 @@ import pandas as pd
 
 from analysis.core import config
 from analysis.core.errors import UserError, ValidationError
-from analysis.core.files import repo_label
+from analysis.core.files import file_stamp, repo_label
 from analysis.data.schemas import SCHEMAS
 from analysis.data.validate import Label, Problem, References, coerce, labels_for, validate
 
 # --- Reading -------------------------------------------------------------------------------------
-
-
-def file_stamp(path: Path) -> tuple[str, int, int]:
-    """Identity of a file's current content for the caches (path, mtime, size); also keys the
-    name index of :mod:`analysis.data.names`."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return (str(path), -1, -1)
-    return (str(path), st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=128)
@@ -156,7 +146,7 @@ def data_stamp(names: Sequence[str], parameters: bool = True) -> tuple:
     names : sequence of str
         Table names.
     parameters : bool
-        Include the ``*.yml`` files of ``config.PARAMETERS``.
+        Include the ``*.yml`` files of ``config.PARAMETERS`` and the assumptions log.
 
     Returns
     -------
@@ -164,8 +154,9 @@ def data_stamp(names: Sequence[str], parameters: bool = True) -> tuple:
         Hashable file stamps (path, modification time, size).
     """
     stamps = [file_stamp(p) for name in names for p, _ in _table_files(name, True)]
-    if parameters:
+    if parameters:  # the parameter files and the assumptions log (A01's reference date, ...)
         stamps += [file_stamp(p) for p in sorted(Path(config.PARAMETERS).glob("*.yml"))]
+        stamps.append(file_stamp(Path(config.ASSUMPTIONS)))
     return tuple(stamps) + references_stamp(True)
 
 
