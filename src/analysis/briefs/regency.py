@@ -537,6 +537,11 @@ class RegencyBrief(RegencyAnnex, Brief):
         self.assumption_ids.update(
             a.strip() for text in table["assumptions"] for a in str(text).split(",") if a.strip()
         )
+        # One list of assumptions for every year goes in the note, not down a column.
+        same = table["assumptions"].nunique() == 1
+        note = i18n.t("reports.benefits_note", lang) + " " + (
+            i18n.t("reports.benefits_assumptions_all", lang, ids=table["assumptions"].iloc[0])
+            if same else i18n.t("reports.benefits_assumptions_column", lang))
         parts.append(Table(
             table,
             [Column("year", i18n.t("reports.col_year", lang), width="auto"),
@@ -546,9 +551,10 @@ class RegencyBrief(RegencyAnnex, Brief):
              Column("benefits_rp", i18n.t("reports.col_benefits", lang), "rupiah"),
              Column("benefits_high_rp", i18n.t("reports.col_benefits_high", lang), "rupiah"),
              Column("jkm_deaths", i18n.t("reports.col_jkm_deaths", lang), "number", 1),
-             Column("assumptions", i18n.t("reports.col_assumptions", lang), width="1fr")],
+             *([] if same else [Column("assumptions", i18n.t("reports.col_assumptions", lang),
+                                       width="1fr")])],
             title=i18n.t("reports.benefits_title", lang),
-            note=i18n.t("reports.benefits_note", lang),
+            note=note,
             lang=lang, sheet=i18n.t("reports.sheet_benefits", lang),
         ))
         return Section(*parts)

@@ -88,8 +88,11 @@ def messages(an: Analysis | pd.DataFrame, lang: str = "id",
             per_year.append((year, f"scenarios.msg_{key}", tuple(
                 (name, _format_value(name, value, lang)) for name, value in values.items())))
             continue
-        text = i18n.t(f"scenarios.msg_{key}", lang, **{
-            name: _format_value(name, value, lang) for name, value in values.items()})
+        words = {name: _format_value(name, value, lang) for name, value in values.items()}
+        if key == "unconfirmed" and str(values.get("path", "")).endswith("_rp"):
+            # An amount reads as rupiah ("Rp3,67 miliar"), not as a bare number.
+            words["value"] = format_rupiah(values["value"], lang)
+        text = i18n.t(f"scenarios.msg_{key}", lang, **words)
         (after if per_year else before).append(text)
     merged = [i18n.t(key, lang, year=years, **dict(values))
               for years, key, values in _merge_years(per_year)]
