@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.briefs import ProvinceBrief, RegencyBrief
+from analysis.briefs.regency import _trend_key
 from analysis.model.coverage import coverage_table
 
 AS_OF = "2026-02-01"
@@ -74,3 +75,13 @@ def test_province_dbh_table_has_a_column_per_year():
     assert "DBH 2023" in text and "DBH 2026" in text
     # Dairi's 2023 allocation stays beside the unconfirmed 2026 one (marked *).
     assert "Rp8,51 miliar" in text and "Rp1,51 miliar*" in text
+
+
+@pytest.mark.parametrize(("start", "end", "key"), [
+    # Labuhanbatu: Rp2,60 miliar to Rp2,61 miliar is +0,4%, a rounding apart: not a rise.
+    (2_600_000_000, 2_610_000_000, "variants_finding_flat"),
+    (2_000_000_000, 3_000_000_000, "variants_finding"),
+    (3_000_000_000, 2_000_000_000, "variants_finding_down"),
+])
+def test_variants_title_says_rise_fall_or_flat(start, end, key):
+    assert _trend_key(start, end) == key

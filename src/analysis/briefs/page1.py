@@ -236,11 +236,16 @@ def regency_page(brief: Any) -> Summary:
     # The budget rests on the newest recorded APBD year, which may be a closed year: say which,
     # so "today's budget" never contradicts a programme the evidence pages show as ended.
     spent = current_apbd(brief.code, brief.as_of) if known else None
-    messages.append(t("msg_chance", year=int(last["year"]),
-                      budget=brief.rupiah(last["apbd_budget_rp"]),
-                      budget_year=spent["year"] if spent else int(first["year"]),
-                      chance=chance_words(last["probability"], lang))
-                    if known else t("msg_chance_unknown"))
+    chance = {"year": int(last["year"]), "budget": brief.rupiah(last["apbd_budget_rp"]),
+              "chance": chance_words(last["probability"], lang)}
+    if not known:
+        messages.append(t("msg_chance_unknown"))
+    elif spent:
+        messages.append(t("msg_chance", budget_year=spent["year"], **chance))
+    else:
+        # No payment on record: the budget is the scenario file's estimate (Labuhanbatu's
+        # derived split), never "the last recorded budget" of a year still to come.
+        messages.append(t("msg_chance_file", **chance))
 
     # -- decision box --------------------------------------------------------------------------
     y1 = int(first["year"])

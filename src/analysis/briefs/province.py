@@ -2,8 +2,9 @@
 
 Sections, in the notebook's order: page 1 (``summary``: key messages and the decision box for
 the Governor's office), the province's own programme and DBH Sawit (``programme``), coverage
-league table with its chart, coverage map, cost of closing every gap, which kab/kota to visit
-first (``visit_first``), villages and village targets, DBH Sawit of every kab/kota, sources.
+league table with its chart, coverage map, cost of closing the gaps to the village target, which
+kab/kota to visit first (``visit_first``), villages and village targets, DBH Sawit of every
+kab/kota, sources.
 Each returns a display object of ``analysis.render.blocks``; numbers come from
 ``analysis.model``, sentences from ``core/locales/reports.yml`` and ``province.yml``.
 """

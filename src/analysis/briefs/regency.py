@@ -70,6 +70,14 @@ SCENARIO_YEARS = 5  # horizon of the default scenario in the regency brief
 SCENARIO_DRAWS = 10_000  # the seed is the model's DEFAULT_SEED: same inputs, same report
 
 
+def _trend_key(start: float, end: float) -> str:
+    """The variants title for a need that rises, falls or stays within 2% (a rounding apart:
+    "naik dari Rp2,6 miliar ke Rp2,61 miliar" read as a rise)."""
+    if start and abs(end / start - 1) < 0.02:
+        return "variants_finding_flat"
+    return "variants_finding" if end > start else "variants_finding_down"
+
+
 class RegencyBrief(RegencyAnnex, Brief):
     """Content of the policy brief of one kab/kota (notebook 03_regency_report).
 
@@ -508,7 +516,8 @@ class RegencyBrief(RegencyAnnex, Brief):
         at_last = v[v["year"] == last].set_index("variant")["apbd_needed_rp"]
         lowest = at_last.drop("central").idxmin()
         saving = float(at_last.loc["central"] - at_last.loc[lowest])
-        key = "variants_finding_saving" if saving > 0 else "variants_finding"
+        key = "variants_finding_saving" if saving > 0 else _trend_key(need.loc[first],
+                                                                      need.loc[last])
         label = i18n.t(f"scenarios.variant_{lowest}", lang)
         title = i18n.t(f"reports.{key}", lang, **words, saving=self.rupiah(saving),
                        variant=label[:1].lower() + label[1:])
