@@ -115,3 +115,12 @@ def test_no_target_note_when_the_scenario_aims_at_page_ones_target():
     apbd = next(m for m in page.messages if m.startswith("**APBD:**"))
     # Dairi: the default scenario reaches the village target, 161 desa × 100 = 16.100, in 2030.
     assert "16.100 pekerja pada 2030" in apbd and "berkas skenario" not in apbd
+
+
+def test_a_village_target_reached_still_shows_the_informal_gap(pages):
+    message = pages["12.10"].messages[0]
+    # Labuhanbatu: the village target is reached, but against the A01 estimate of 147.717
+    # informal workers the 14.300 protected are 14.300 / 147.717 = 9,68% → "9,7%"; the gap
+    # 147.717 − 14.300 = 133.417 workers × Rp16.800 × 12 = Rp26.900.467.200 → "Rp26,9 miliar".
+    assert "147.717 pekerja informal" in message and "9,7%" in message
+    assert "133.417" in message and "Rp26,9 miliar" in message
