@@ -124,3 +124,18 @@ def test_a_village_target_reached_still_shows_the_informal_gap(pages):
     # 147.717 − 14.300 = 133.417 workers × Rp16.800 × 12 = Rp26.900.467.200 → "Rp26,9 miliar".
     assert "147.717 pekerja informal" in message and "9,7%" in message
     assert "133.417" in message and "Rp26,9 miliar" in message
+
+
+def test_a_kota_gets_a_mayor_a_perwal_and_no_dana_desa(pages):
+    # Kota Medan: 0 desa, 151 kelurahan. Its head is the Wali Kota, its regulation a Perwal, and
+    # Dana Desa does not exist there (not "Rp0 ... per desa").
+    page = pages["12.71"]
+    assert page.kicker.startswith("Ringkasan untuk Wali Kota")
+    texts = {f.label: f.text for f in page.decision}
+    assert texts["Instrumen"].startswith("Perwal")
+    assert texts["Dana Desa 2027"] == "tidak berlaku: kota tanpa desa."
+    assert page.actions[1].startswith("Wali Kota: terbitkan Perwal")
+    # Kabupaten Labuhanbatu (75 desa): the Bupati, a Perbup, and Dana Desa per desa.
+    other = pages["12.10"]
+    assert other.kicker.startswith("Ringkasan untuk Bupati")
+    assert {f.label: f.text for f in other.decision}["Instrumen"].startswith("Perbup")

@@ -260,8 +260,10 @@ def regency_page(brief: Any) -> Summary:
     y1 = int(first["year"])
     per_year = " · ".join(f"{int(r.year)}: {brief.number(r.target_workers)}"
                           for r in plan.itertuples())
+    kind = "kota" if str(brief.row.get("type")) == "kota" else "kabupaten"
+    office = {"head": t(f"head_{kind}"), "perkada": t(f"perkada_{kind}")}
     decision = [
-        Figure1(t("dec_instrument"), t("dec_instrument_text")),
+        Figure1(t("dec_instrument"), t("dec_instrument_text", **office)),
         Figure1(t("dec_workers"), per_year, float(first["target_workers"]), "count"),
     ]
     for source in SOURCES_SHOWN:
@@ -271,6 +273,8 @@ def regency_page(brief: Any) -> Summary:
             text = t("dec_dbh_zero", envelope=brief.rupiah(dbh["envelope"]))
         elif source == "csr" and value == 0:
             text = t("dec_csr_zero")
+        elif source == "dana_desa" and value == 0 and not int(brief.row.get("desa") or 0):
+            text = t("dec_dana_desa_none")  # a kota has kelurahan, no desa and no Dana Desa
         elif source == "dana_desa" and value == 0:
             text = t("dec_dana_desa_zero", per_desa=brief.rupiah(brief.cost_of(100)))
         decision.append(Figure1(t(f"dec_{source}", year=y1), text, value, "rupiah"))
@@ -281,10 +285,10 @@ def regency_page(brief: Any) -> Summary:
     this_year = int(str(brief.as_of)[:4])
     decision.append(Figure1(t("dec_when"), t("dec_when_text", next=y1, this=this_year)))
     return Summary(
-        kicker=t("kicker", name=brief.name, day=brief.date(brief.data_date)),
+        kicker=t("kicker", name=brief.name, day=brief.date(brief.data_date), **office),
         title=title, lead=t("lead"), figures=figures[:4], messages=messages[:5],
         decision=decision,
         actions=[t("act_1", year=y1, apbd=brief.rupiah(first["apbd_rp"]), this=this_year),
-                 t("act_2"), t("act_3")],
+                 t("act_2", **office), t("act_3")],
         labels=brief.summary_labels(),
     )
