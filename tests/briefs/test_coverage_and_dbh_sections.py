@@ -85,3 +85,13 @@ def test_province_dbh_table_has_a_column_per_year():
 ])
 def test_variants_title_says_rise_fall_or_flat(start, end, key):
     assert _trend_key(start, end) == key
+
+
+def test_overview_key_figure_leads_with_the_newest_dbh_and_keeps_the_official_one():
+    # North Sumatra's own DBH Sawit: 2023 Rp74.861.392.000 (PMK 91/2023 annex) → "Rp74,86
+    # miliar"; 2026 Rp15.226.554.000 (third-party tracker, UNCONFIRMED) → "Rp15,23 miliar".
+    # The key figure shows 2026 with its flag and 2023 beside it, never 2023 alone.
+    page = ProvinceBrief("12", as_of=AS_OF).summary()
+    dbh = next(f for f in page.figures if "DBH Sawit" in f.label)
+    assert dbh.label.startswith("DBH Sawit provinsi 2026 (belum terkonfirmasi); 2023: Rp74,86")
+    assert dbh.text == "Rp15,23 miliar"

@@ -195,9 +195,15 @@ class ProvinceBrief(Brief):
                                     workers=self.number(latest["workers"]),
                                     cost=self.rupiah(cost)), cost, "rupiah"))
         if base is not None:
-            figures.insert(1, Figure1(t("kf_dbh", year=base["year"]),
-                                      self.rupiah(base["allocation"]), base["allocation"],
-                                      "rupiah"))
+            # The newest allocation leads, flagged, with the official one beside it: a 2023
+            # figure alone (Rp74,86 miliar) hid a 2026 one 80% lower.
+            shown = newest if newest is not None else base
+            label = (t("kf_dbh_newer", year=shown["year"], base_year=base["year"],
+                       flags=flag_words(shown["flag"], lang) or t("official"),
+                       base=self.rupiah(base["allocation"]))
+                     if shown["year"] != base["year"] else t("kf_dbh", year=base["year"]))
+            figures.insert(1, Figure1(label, self.rupiah(shown["allocation"]),
+                                      shown["allocation"], "rupiah"))
             change = ""
             if newest is not None and newest["year"] != base["year"]:
                 fall = 1 - newest["allocation"] / base["allocation"]
