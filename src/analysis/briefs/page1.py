@@ -187,14 +187,16 @@ def regency_page(brief: Any) -> Summary:
         figures.append(Figure1(t("kf_rate_unknown", basis=basis_words),
                                t("not_measured" if recorded else "no_data"), None))
     if gap_rp is not None:
-        figures.append(Figure1(t("kf_gap_cost" if measured else "kf_target_cost"),
+        figures.append(Figure1(t("kf_gap_cost", short=t(f"short_{basis}")) if measured
+                               else t("kf_target_cost"),
                                brief.rupiah(gap_rp), gap_rp, "rupiah"))
     # The most persuasive number for a regent told "the APBD cannot afford it": the whole
     # target as a share of the regency's spending.
     belanja = first["belanja_rp"]
     if target_rp and belanja is not None and pd.notna(belanja) and belanja > 0:
         share = target_rp / belanja
-        figures.append(Figure1(t("kf_belanja"), brief.percent(share, 2), share, "share"))
+        figures.append(Figure1(t("kf_belanja", belanja=brief.rupiah(belanja)),
+                               brief.percent(share, 2), share, "share"))
     figures.append(Figure1(t("kf_apbd", year=int(first["year"])), brief.rupiah(first["apbd_rp"]),
                            first["apbd_rp"], "rupiah"))
 
