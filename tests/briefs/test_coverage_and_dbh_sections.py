@@ -95,3 +95,13 @@ def test_overview_key_figure_leads_with_the_newest_dbh_and_keeps_the_official_on
     dbh = next(f for f in page.figures if "DBH Sawit" in f.label)
     assert dbh.label.startswith("DBH Sawit provinsi 2026 (belum terkonfirmasi); 2023: Rp74,86")
     assert dbh.text == "Rp15,23 miliar"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_brief_explains_its_abbreviations(lang):
+    # Staff reading page 1 meet BUD, THL, P3KE/DTSEN, TJSL, KUA-PPAS: each is spelt out once.
+    text = _text(RegencyBrief("12.10", lang=lang, as_of=AS_OF).sources())
+    heading = "Singkatan" if lang == "id" else "Abbreviations"
+    assert heading in text
+    for abbreviation in ("APBD", "BUD", "THL", "P3KE", "DTSEN", "TJSL", "KUA-PPAS", "Perwal"):
+        assert f"{abbreviation}" in text.split(heading, 1)[1], abbreviation

@@ -238,7 +238,17 @@ class Brief:
             role="sources",
             workbook_only=True,
         )
-        return Section(listing, sheet)
+        return Section(listing, self.glossary(), sheet)
+
+    def glossary(self) -> Any:
+        """The abbreviations of the brief, each explained once, after the sources."""
+        lines = [f"- {i18n.t(f'glossary.{key}', self.lang)}" for key in GLOSSARY]
+        return Text(f"### {i18n.t('glossary.title', self.lang)}\n\n" + "\n".join(lines))
+
+
+# Abbreviations explained at the end of every brief (core/locales/glossary.yml), in this order.
+GLOSSARY = ("apbd", "bpd", "bpu", "bud", "dbh", "jkk_jkm", "kua_ppas", "p3ke", "perkada", "pmk",
+            "thl", "tjsl")
 
 
 def _grade(grade: Any, lang: str) -> str:
