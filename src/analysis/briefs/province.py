@@ -398,7 +398,8 @@ class ProvinceBrief(Brief):
         if self.map_style == "choropleth":
             self._use(BOUNDARY_SOURCE)
         return Figure(figures.coverage_map(self._table, lang=self.lang, style=self.map_style),
-                      i18n.t(caption, self.lang), width="85%", height="11cm")
+                      # Most of a page: at 11 cm its 5,6-point names printed at about 3 points.
+                      i18n.t(caption, self.lang), width="100%", height="17cm")
 
     def gaps(self) -> Any:
         """Cost of closing each kab/kota's gap per year (a note when no gap can be measured)."""
