@@ -108,7 +108,7 @@ def test_briefs_are_dated_by_their_own_data(kaltara):
     assert "Kabupaten Malinau" in text
     # Malinau has no coverage fact: dated by the national population table (2025-01-01),
     # not by the newest North Sumatra fact (2026-02-01).
-    assert "data per 1 Januari 2025" in text  # page 1 and every footer
+    assert "data terbaru 1 Januari 2025" in text  # page 1 and every footer
     assert "1 Februari 2026" not in text and "2026-02-01" not in text
     assert "10.900" in text  # village target: 100 per desa × 109 desa
 

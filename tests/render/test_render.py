@@ -233,7 +233,7 @@ def test_pdf_has_no_cover_and_ends_with_a_colophon():
     assert "Part one" not in text  # English-only cell
     assert "Notebook instructions" not in text and "secret_code_input" not in text
     # Every page footer: the area and the data date in words, then the page.
-    assert "Kabupaten Nias Selatan · data per 30 Juni 2024" in pages[0]
+    assert "Kabupaten Nias Selatan · data terbaru 30 Juni 2024" in pages[0]
     assert "Halaman 1 dari" in pages[0]
     # No cover, no contents, no machine timestamp: version and build date close the report.
     assert "Daftar isi" not in text and "2024-06-30" not in text
@@ -260,7 +260,8 @@ def test_xlsx_has_tables_notes_and_about_sheets():
     assert sheet.max_row == 3 and sheet.auto_filter.ref == "A1:D3" and sheet.freeze_panes == "A2"
     assert [c.value for c in book["Catatan"][2]] == ["Tabel uji", "Sumber: uji."]
     about = {r[0].value: r[1] for r in book["Tentang"].iter_rows(min_row=2)}
-    assert about["Data per"].is_date and about["Data per"].value.date().isoformat() == "2024-06-30"
+    newest = about["Data terbaru"]
+    assert newest.is_date and newest.value.date().isoformat() == "2024-06-30"
     assert about["Versi kode"].value == "9.9.9+test"
 
 

@@ -83,7 +83,7 @@ def long_date(iso: str, lang: str) -> str:
 
 
 def footer_text(meta: Mapping[str, Any]) -> str:
-    """The footer of every page: area and data date ("Kabupaten Dairi · data per 1 Juli 2026")."""
+    """The footer of every page: area and newest data ("Kabupaten Dairi · data terbaru 1 Juli")."""
     return i18n.t("reports.footer", meta["lang"], area=meta["area"],
                   as_of=long_date(meta["as_of"], meta["lang"]))
 
