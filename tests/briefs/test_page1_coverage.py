@@ -139,3 +139,13 @@ def test_a_kota_gets_a_mayor_a_perwal_and_no_dana_desa(pages):
     other = pages["12.10"]
     assert other.kicker.startswith("Ringkasan untuk Bupati")
     assert {f.label: f.text for f in other.decision}["Instrumen"].startswith("Perbup")
+
+
+def test_dbh_message_names_the_counted_palm_workers_where_there_are_some(pages):
+    # Pakpak Bharat's scenario pays 890 counted palm workers from DBH Sawit: page 1 must not
+    # say that nobody has counted them. Dairi has no count: there it still says so.
+    pakpak = next(m for m in pages["12.15"].messages if m.startswith("**DBH Sawit"))
+    assert "890" in pakpak and "belum didata" not in pakpak
+    dairi = next(m for m in RegencyBrief("12.11", as_of=AS_OF).summary().messages
+                 if m.startswith("**DBH Sawit"))
+    assert "belum didata" in dairi

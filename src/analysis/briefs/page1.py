@@ -237,10 +237,15 @@ def regency_page(brief: Any) -> Summary:
             change = t("msg_dbh_official", year=base["year"],
                        amount=brief.rupiah(base["allocation"]),
                        fall=brief.percent(1 - dbh["allocation"] / base["allocation"], 0))
-        messages.append(t("msg_dbh", year=dbh["year"], amount=brief.rupiah(dbh["allocation"]),
-                          status=flag_words(dbh.get("flag"), lang) or t("official"),
-                          envelope=brief.rupiah(dbh["envelope"]),
-                          workers=brief.number(dbh["workers"]), change=change))
+        # Where the regency counted its eligible palm workers (Labuhanbatu 1.500, Pakpak
+        # Bharat 890), "not yet counted" would contradict the scenario that pays for them.
+        eligible = brief._analysis.scenario.dbh_eligible[0]
+        words = {"year": dbh["year"], "amount": brief.rupiah(dbh["allocation"]),
+                 "status": flag_words(dbh.get("flag"), lang) or t("official"),
+                 "envelope": brief.rupiah(dbh["envelope"]),
+                 "workers": brief.number(dbh["workers"]), "change": change}
+        messages.append(t("msg_dbh", **words) if eligible is None else
+                        t("msg_dbh_counted", eligible=brief.number(eligible), **words))
     else:
         messages.append(t("msg_no_dbh"))
     known = pd.notna(last["apbd_budget_rp"]) and pd.notna(last["probability"])
