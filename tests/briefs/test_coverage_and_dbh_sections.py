@@ -105,3 +105,11 @@ def test_every_brief_explains_its_abbreviations(lang):
     assert heading in text
     for abbreviation in ("APBD", "BUD", "THL", "P3KE", "DTSEN", "TJSL", "KUA-PPAS", "Perwal"):
         assert f"{abbreviation}" in text.split(heading, 1)[1], abbreviation
+
+
+def test_no_empty_column_of_quotations():
+    # Labuhanbatu's four flagged facts (1.500 palm workers, 1.030 kader, 2.353 THL, the 2026
+    # DBH allocation) quote no source sentence: the table has no quotation column to leave blank.
+    text = _text(RegencyBrief("12.10", as_of=AS_OF).uncertain())
+    assert "Fakta yang belum pasti" in text and "Pekerja sawit: 1.500" in text
+    assert "Kata-kata sumber" not in text

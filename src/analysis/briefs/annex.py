@@ -70,14 +70,19 @@ class RegencyAnnex:
         if rows:
             frame = pd.DataFrame(rows).drop_duplicates(["what", "flag", "source_id"])
             frame = frame.assign(ref=[self.ref(v) for v in frame["source_id"]])
+            # A column of quotations only where some source is quoted: an empty one reads as
+            # words left out.
+            quotes = frame["quote"].fillna("").astype(str).str.strip().ne("").any()
             parts.append(Table(
                 frame,
                 [Column("what", i18n.t("reports.col_fact", lang), width="1.6fr"),
                  Column("flag", i18n.t("reports.col_flag", lang), width="1.2fr"),
-                 Column("quote", i18n.t("reports.col_quote", lang), width="2fr"),
+                 *([Column("quote", i18n.t("reports.col_quote", lang), width="2fr")]
+                   if quotes else []),
                  Column("ref", i18n.t("reports.col_ref", lang), width="auto")],
                 title=i18n.t("reports.flagged_title", lang),
-                note=i18n.t("reports.flagged_note", lang),
+                note=i18n.t("reports.flagged_note" if quotes else "reports.flagged_note_plain",
+                            lang),
                 lang=lang, sheet=i18n.t("reports.sheet_flagged", lang),
             ))
         else:
